@@ -1,0 +1,125 @@
+"""flask commands: init-db, demo, create-user, serve, send-outbox, recompute-deadlines."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Request, Role
+from portal.services import deadlines, mail, users
+from portal.services.errors import ServiceError
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Bring the database to the current schema (same as `flask db upgrade`)."""
+    upgrade()
+    click.echo("Database is at the current schema.")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role])
+)
+@click.option("--password", envvar="PORTAL_NEW_USER_PASSWORD", help="prompted for when not given")
+def create_user_command(email: str, full_name: str, roles: tuple[str, ...], password: str | None
+                        ) -> None:
+    """Create a staff account."""
+    if not password:
+        password = getpass.getpass("Password: ")
+    try:
+        user = users.create_user(email, full_name, {Role(r) for r in roles}, password, actor=None)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles))}")
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="load even if the database already has requests")
+def demo_command(force: bool) -> None:
+    """Load demo data into an empty database and print the staff logins."""
+    from portal import demo
+
+    has_requests = db.session.scalar(select(func.count()).select_from(Request))
+    if has_requests and not force:
+        click.echo("The database already has requests: demo data not loaded.")
+    else:
+        logins = demo.load()
+        db.session.commit()
+        demo.save_logins(current_app.instance_path, logins)
+        click.echo(f"Loaded demo data: {demo.REQUEST_COUNT} requests.")
+    demo.print_logins(current_app.instance_path, click.echo)
+
+
+@click.command("send-outbox")
+def send_outbox_command() -> None:
+    """Send pending outbox messages by SMTP now."""
+    sent = mail.send_pending(current_app.config)
+    db.session.commit()
+    click.echo(f"{sent} message(s) sent.")
+
+
+@click.command("recompute-deadlines")
+def recompute_deadlines_command() -> None:
+    """Recompute the due date of every open request (after a holiday-list change)."""
+    count = deadlines.refresh_open_requests()
+    db.session.commit()
+    click.echo(f"{count} open request(s) recomputed.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Serve the portal in the foreground, with an RQ worker beside it when Redis answers."""
+    from portal.queue import get_queue
+
+    worker: subprocess.Popen[bytes] | None = None
+    if not get_queue().in_process:
+        worker = subprocess.Popen([sys.executable, "-m", "workers"], env=dict(os.environ))
+        click.echo(f"Started an RQ worker (pid {worker.pid}) on {get_queue().redis_url}")
+    else:
+        click.echo("No Redis server answered: background jobs run inside the portal process.")
+
+    def _stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            click.echo("Stopped the worker.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (
+        init_db_command,
+        create_user_command,
+        demo_command,
+        send_outbox_command,
+        recompute_deadlines_command,
+        serve_command,
+    ):
+        app.cli.add_command(command)

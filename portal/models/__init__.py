@@ -1,0 +1,53 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from __future__ import annotations
+
+from portal.models.audit import AuditEvent
+from portal.models.enums import (
+    Channel,
+    ClockEventKind,
+    ContactPreference,
+    EvidenceKind,
+    Relationship,
+    RequestStatus,
+    RequestType,
+    Role,
+)
+from portal.models.intake import IntakeDraft, StatusLink, StatusLookupFailure
+from portal.models.outbox import OutboxMessage
+from portal.models.request import (
+    ClockEvent,
+    DataSubject,
+    Evidence,
+    Note,
+    ReferenceCounter,
+    Request,
+    Requester,
+)
+from portal.models.settings import Setting
+from portal.models.user import User
+
+__all__ = [
+    "AuditEvent",
+    "Channel",
+    "ClockEvent",
+    "ClockEventKind",
+    "ContactPreference",
+    "DataSubject",
+    "Evidence",
+    "EvidenceKind",
+    "IntakeDraft",
+    "Note",
+    "OutboxMessage",
+    "ReferenceCounter",
+    "Relationship",
+    "Request",
+    "RequestStatus",
+    "RequestType",
+    "Requester",
+    "Role",
+    "Setting",
+    "StatusLink",
+    "StatusLookupFailure",
+    "User",
+]

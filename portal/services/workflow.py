@@ -1,0 +1,307 @@
+"""Moving a request through its states: verification, the clock, assignment, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal.extensions import db
+from portal.models import (
+    ClockEvent,
+    ClockEventKind,
+    Note,
+    Request,
+    RequestStatus,
+    RequestType,
+    Role,
+    User,
+)
+from portal.services import audit, deadlines, mail, settings
+from portal.services.actor import Actor
+from portal.services.errors import InvalidTransition, NotFound, ServiceError
+from portal.timeutil import council_today, utcnow
+
+S = RequestStatus
+
+# ARCHITECTURE.md "Request states"; rectification and erasure go in_progress -> decision -> closed.
+TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    S.RECEIVED: frozenset({S.AWAITING_EVIDENCE, S.IN_PROGRESS, S.WITHDRAWN, S.REFUSED}),
+    S.AWAITING_EVIDENCE: frozenset({S.IN_PROGRESS, S.WITHDRAWN, S.CLOSED}),
+    S.IN_PROGRESS: frozenset(
+        {S.CLARIFICATION_REQUESTED, S.GATHERING, S.DECISION, S.REFUSED, S.WITHDRAWN}
+    ),
+    S.CLARIFICATION_REQUESTED: frozenset({S.IN_PROGRESS, S.CLOSED}),
+    S.GATHERING: frozenset({S.REVIEW}),
+    S.REVIEW: frozenset({S.APPROVAL}),
+    S.APPROVAL: frozenset({S.REVIEW, S.RELEASED}),
+    S.RELEASED: frozenset({S.CLOSED}),
+    S.DECISION: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.REFUSED: frozenset(),
+}
+
+REFUSAL_GROUNDS = {
+    "manifestly_unfounded": "manifestly unfounded",
+    "manifestly_excessive": "manifestly excessive",
+}
+
+
+def get_request(request_id: int) -> Request:
+    """The request, or NotFound."""
+    request = db.session.get(Request, request_id)
+    if request is None:
+        raise NotFound("No such request")
+    return request
+
+
+def allowed_next(request: Request) -> frozenset[RequestStatus]:
+    """The states this request may move to next."""
+    allowed = TRANSITIONS[request.status]
+    if request.type is RequestType.ACCESS:
+        return allowed - {S.DECISION}
+    return allowed - {S.GATHERING, S.REVIEW, S.APPROVAL, S.RELEASED}
+
+
+def move(request: Request, to: RequestStatus, actor: Actor, reason: str | None = None) -> None:
+    """Change state if the table allows it, and audit the change."""
+    if to not in allowed_next(request):
+        raise InvalidTransition(
+            f"A request that is {request.status.label.lower()} cannot become {to.label.lower()}"
+        )
+    before = request.status
+    request.status = to
+    if to in (S.CLOSED, S.WITHDRAWN, S.REFUSED, S.RELEASED):
+        request.closed_at = utcnow()
+    audit.record(actor, "status_changed", request.id, before=before.value, after=to.value,
+                 reason=reason)
+
+
+def _event(
+    request: Request, kind: ClockEventKind, on: date, actor: Actor, reason: str | None
+) -> ClockEvent:
+    event = ClockEvent(
+        kind=kind, event_date=on, actor_id=actor.user_id, actor_label=actor.label, reason=reason
+    )
+    request.clock_events.append(event)
+    db.session.flush()
+    audit.record(actor, f"clock_{kind.value}", request.id, date=on.isoformat(), reason=reason)
+    return event
+
+
+def _check_date(on: date, not_before: date, what: str) -> None:
+    if on > council_today():
+        raise ServiceError(f"The date {what} cannot be in the future")
+    if on < not_before:
+        raise ServiceError(f"The date {what} cannot be before {not_before:%-d %B %Y}")
+
+
+def _require_reason(reason: str | None, what: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ServiceError(f"Give a reason {what}")
+    return text
+
+
+def verify(request_id: int, actor: Actor, note: str | None = None) -> Request:
+    """Identity (and authority) are confirmed without asking for anything: work can start."""
+    request = get_request(request_id)
+    move(request, S.IN_PROGRESS, actor, note or "identity and authority confirmed")
+    deadlines.refresh(request)
+    return request
+
+
+def ask_for_evidence(request_id: int, actor: Actor, what: str, on: date | None = None) -> Request:
+    """Ask for identity or authority evidence: the clock waits until it arrives."""
+    request = get_request(request_id)
+    what = _require_reason(what, "saying what evidence is needed")
+    on = on or council_today()
+    _check_date(on, request.received_date, "asked")
+    move(request, S.AWAITING_EVIDENCE, actor, what)
+    _event(request, ClockEventKind.EVIDENCE_REQUESTED, on, actor, what)
+    deadlines.refresh(request)
+    _tell_requester(
+        request,
+        "evidence_request",
+        f"We need more information for request {request.reference}",
+        [
+            "Before we can deal with your request we need:",
+            "",
+            what,
+            "",
+            "You can send it to us online using your reference and email address. The time we",
+            "have to respond starts on the day we receive it.",
+        ],
+    )
+    return request
+
+
+def record_evidence_received(
+    request_id: int, actor: Actor, on: date, note: str | None = None
+) -> Request:
+    """Evidence asked for has arrived on the given day: the month starts afresh from that day."""
+    request = get_request(request_id)
+    if request.status not in (S.RECEIVED, S.AWAITING_EVIDENCE):
+        raise InvalidTransition("Evidence can only be recorded before work on the request starts")
+    _check_date(on, request.received_date, "the evidence arrived")
+    _event(request, ClockEventKind.EVIDENCE_RECEIVED, on, actor, note)
+    move(request, S.IN_PROGRESS, actor, "evidence received")
+    state = deadlines.refresh(request)
+    _tell_requester(
+        request,
+        "clock_started",
+        f"We have what we need for request {request.reference}",
+        [
+            f"Thank you. We received your evidence on {on:%-d %B %Y}.",
+            f"We will respond by {state.due:%-d %B %Y}.",
+        ],
+    )
+    return request
+
+
+def stop_clock(request_id: int, actor: Actor, reason: str, on: date | None = None) -> Request:
+    """Ask for clarification genuinely needed to find the information: the clock stops."""
+    request = get_request(request_id)
+    reason = _require_reason(reason, "for asking for clarification")
+    on = on or council_today()
+    state = deadlines.clock_state(request)
+    _check_date(on, state.start, "clarification was asked for")
+    move(request, S.CLARIFICATION_REQUESTED, actor, reason)
+    _event(request, ClockEventKind.CLOCK_STOPPED, on, actor, reason)
+    deadlines.refresh(request)
+    _tell_requester(
+        request,
+        "clarification_request",
+        f"Please tell us more about request {request.reference}",
+        [
+            "To find the information you asked for we need you to tell us:",
+            "",
+            reason,
+            "",
+            "The time we have to respond is paused from today until we hear from you.",
+        ],
+    )
+    return request
+
+
+def restart_clock(request_id: int, actor: Actor, on: date, note: str | None = None) -> Request:
+    """The clarification arrived on the given day: the clock runs again."""
+    request = get_request(request_id)
+    stops = [e for e in request.clock_events if e.kind is ClockEventKind.CLOCK_STOPPED]
+    if request.status is not S.CLARIFICATION_REQUESTED or not stops:
+        raise InvalidTransition("The clock is not stopped")
+    _check_date(on, stops[-1].event_date, "the answer arrived")
+    _event(request, ClockEventKind.CLOCK_RESTARTED, on, actor, note)
+    move(request, S.IN_PROGRESS, actor, "clarification received")
+    deadlines.refresh(request)
+    return request
+
+
+def extend(request_id: int, actor: Actor, reason: str, on: date | None = None) -> Request:
+    """Extend by two further months (complex or numerous requests), within the first month."""
+    request = get_request(request_id)
+    reason = _require_reason(reason, "for the extension")
+    if not request.status.is_open or request.status in (S.RECEIVED, S.AWAITING_EVIDENCE):
+        raise InvalidTransition("Only a request being worked on can be extended")
+    if any(e.kind is ClockEventKind.EXTENDED for e in request.clock_events):
+        raise ServiceError("This request has already been extended")
+    on = on or council_today()
+    state = deadlines.clock_state(request)
+    if on > state.first_month_end:
+        raise ServiceError(
+            "Too late to extend: the requester must be told within the first month, which "
+            f"ended on {state.first_month_end:%-d %B %Y}"
+        )
+    _event(request, ClockEventKind.EXTENDED, on, actor, reason)
+    state = deadlines.refresh(request)
+    _tell_requester(
+        request,
+        "extension",
+        f"We need more time for request {request.reference}",
+        [
+            "The law lets us take up to two further months where a request is complex or a",
+            "number of requests have been made. We need this extra time because:",
+            "",
+            reason,
+            "",
+            f"We will now respond by {state.due:%-d %B %Y}.",
+            "",
+            _complaint_rights(),
+        ],
+    )
+    return request
+
+
+def assign(request_id: int, actor: Actor, caseworker_id: int | None) -> Request:
+    """Give the request to a caseworker (or take it back to the team with None)."""
+    request = get_request(request_id)
+    if caseworker_id is not None:
+        user = db.session.get(User, caseworker_id)
+        if user is None or not user.active or not user.has_role(Role.CASEWORKER):
+            raise ServiceError("Requests can only be assigned to an active caseworker")
+    before = request.assigned_to_id
+    request.assigned_to_id = caseworker_id
+    audit.record(actor, "assigned", request.id, before=before, after=caseworker_id)
+    return request
+
+
+def withdraw(request_id: int, actor: Actor, reason: str) -> Request:
+    """The requester withdrew the request."""
+    request = get_request(request_id)
+    move(request, S.WITHDRAWN, actor, _require_reason(reason, "for the withdrawal"))
+    return request
+
+
+def refuse(request_id: int, actor: Actor, grounds: str, reason: str) -> Request:
+    """Refuse a manifestly unfounded or excessive request, with reasons, and tell the requester."""
+    request = get_request(request_id)
+    if grounds not in REFUSAL_GROUNDS:
+        raise ServiceError("Choose whether the request is manifestly unfounded or excessive")
+    reason = _require_reason(reason, "for refusing")
+    move(request, S.REFUSED, actor, f"{REFUSAL_GROUNDS[grounds]}: {reason}")
+    request.refusal_reason = f"The request is {REFUSAL_GROUNDS[grounds]}. {reason}"
+    _tell_requester(
+        request,
+        "refusal",
+        f"Your request {request.reference}",
+        [
+            f"We have decided not to deal with your request because it is "
+            f"{REFUSAL_GROUNDS[grounds]}.",
+            "",
+            reason,
+            "",
+            _complaint_rights(),
+        ],
+    )
+    return request
+
+
+def add_note(request_id: int, actor: Actor, body: str) -> Note:
+    """Add a note to the request (e.g. a follow-up call)."""
+    request = get_request(request_id)
+    body = (body or "").strip()
+    if not body:
+        raise ServiceError("Enter the note")
+    if actor.user_id is None:
+        raise ServiceError("Only staff can add notes")
+    note = Note(request=request, body=body, author_id=actor.user_id)
+    db.session.add(note)
+    db.session.flush()
+    audit.record(actor, "note_added", request.id, note_id=note.id)
+    return note
+
+
+def _complaint_rights() -> str:
+    return (
+        "If you are unhappy with how we have handled your request you can complain to us at "
+        f"{settings.get('dpo_email')}, and you have the right to complain to the Information "
+        "Commissioner's Office (ico.org.uk, 0303 123 1113) and to seek to enforce your rights "
+        "through the courts."
+    )
+
+
+def _tell_requester(request: Request, kind: str, subject: str, body: list[str]) -> None:
+    council = settings.get("council_name")
+    text = "\n".join(
+        [f"Dear {request.requester.full_name},", "", *body, "", f"Data protection team, {council}"]
+    )
+    mail.queue_message(request.requester.email or "", subject, text, kind, request.id)

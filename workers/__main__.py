@@ -1,0 +1,37 @@
+"""Start an RQ worker for the portal's queue: `python -m workers [--burst]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from redis import Redis
+from rq import Queue, Worker
+from rq.serializers import JSONSerializer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a worker (with RQ's scheduler) until stopped."""
+    parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
+    parser.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    parser.add_argument("--name", help="worker name (default: host and pid)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from workers.context import app_context
+
+    with app_context():
+        from flask import current_app
+
+        redis_url = current_app.config.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+        queue_name = current_app.config["QUEUE_NAME"]
+    connection = Redis.from_url(redis_url)
+    queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
+    worker = Worker([queue], connection=connection, serializer=JSONSerializer, name=args.name)
+    worker.work(burst=args.burst, with_scheduler=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
