@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
+from govuk_frontend_wtf.main import wtforms_errors
 
 from portal.timeutil import COUNCIL_TZ, as_utc
 
@@ -33,8 +34,29 @@ def date_time(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y}, {local.hour % 12 or 12}:{local:%M}{suffix}"
 
 
+def error_summary(form: Any) -> dict[str, Any]:
+    """GOV.UK error summary parameters: field errors linked to their fields, form errors first."""
+    params = wtforms_errors(form)
+    items = [e for e in params["errorList"] if e.get("href") != "#None"]
+    first = next(iter(form), None)
+    target = f"#{first.id}" if first is not None else "#main-content"
+    # GOV.UK date inputs are focused through their first box.
+    form_level = [{"text": str(e), "href": target} for e in getattr(form, "form_errors", [])]
+    params["errorList"] = form_level + [
+        i for i in items if i["text"] not in getattr(form, "form_errors", [])
+    ]
+    return params
+
+
+def has_errors(form: Any) -> bool:
+    """True when the form has field or form-level errors."""
+    return bool(form is not None and (form.errors or getattr(form, "form_errors", None)))
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
+    app.add_template_global(error_summary)
+    app.add_template_global(has_errors)
     app.add_template_filter(long_date)
     app.add_template_filter(day_date)
     app.add_template_filter(date_time)

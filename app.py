@@ -1,0 +1,5 @@
+"""`flask run` entry point."""
+
+from portal import create_app
+
+app = create_app()

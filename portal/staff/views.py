@@ -1,0 +1,470 @@
+"""Staff pages: the case list, a case, its actions, logging a request received offline."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from portal import clock
+from portal.access import roles_required
+from portal.extensions import db
+from portal.models import (
+    AuditEvent,
+    Channel,
+    ContactPreference,
+    Evidence,
+    OutboxMessage,
+    Relationship,
+    Request,
+    RequestStatus,
+    RequestType,
+    Role,
+)
+from portal.models.enums import CLOSED_STATUSES
+from portal.queue import enqueue_after_commit
+from portal.services import audit, deadlines, intake, settings, users, workflow
+from portal.services.actor import Actor
+from portal.services.errors import ServiceError
+from portal.staff.forms import (
+    AssignForm,
+    CaseFilterForm,
+    DatedForm,
+    LogRequestForm,
+    NoteForm,
+    NoteOnlyForm,
+    ReasonForm,
+    RefuseForm,
+)
+from portal.timeutil import council_today
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+CASEWORK = (Role.CASEWORKER,)
+SEE_ALL = (Role.CASEWORKER, Role.APPROVER)
+ANY_CASE_ROLE = (Role.PHONE_STAFF, Role.CASEWORKER, Role.APPROVER)
+
+
+def actor() -> Actor:
+    """The signed-in member of staff as a service actor."""
+    return Actor.staff(current_user)
+
+
+def get_request_or_404(request_id: int) -> Request:
+    """The request, if the signed-in user may see it: phone staff only see what they logged."""
+    req = db.session.get(Request, request_id)
+    if req is None:
+        abort(404)
+    if current_user.has_role(*SEE_ALL):
+        return req
+    if current_user.has_role(Role.PHONE_STAFF) and req.logged_by_id == current_user.id:
+        return req
+    abort(404)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the case list."""
+
+    request: Request
+    days_left: int | None
+    rag: str | None
+
+
+def _rows(requests: list[Request]) -> list[Row]:
+    today = council_today()
+    division = settings.holiday_division()
+    extra = settings.extra_holidays()
+    rows = []
+    for r in requests:
+        if r.due_date is None or not r.status.is_open:
+            rows.append(Row(r, None, None))
+            continue
+        left = clock.working_days_between(today, r.due_date, extra_holidays=extra,
+                                          division=division)
+        rows.append(Row(r, left, deadlines.rag(left)))
+    return rows
+
+
+@bp.route("/requests")
+@roles_required(*SEE_ALL)
+def cases() -> str:
+    """Every request, filtered, soonest due first."""
+    form = CaseFilterForm(request.args)
+    workers = users.caseworkers()
+    form.caseworker.choices = [("", "Anyone"), ("none", "Unassigned")] + [
+        (str(u.id), u.full_name) for u in workers
+    ]
+    query = select(Request)
+    if form.type.data in {t.value for t in RequestType}:
+        query = query.where(Request.type == RequestType(form.type.data))
+    status = request.args.get("status", "open")
+    if status == "open":
+        query = query.where(Request.status.not_in(list(CLOSED_STATUSES)))
+    elif status in {s.value for s in RequestStatus}:
+        query = query.where(Request.status == RequestStatus(status))
+    if form.caseworker.data == "none":
+        query = query.where(Request.assigned_to_id.is_(None))
+    elif (form.caseworker.data or "").isdigit():
+        query = query.where(Request.assigned_to_id == int(form.caseworker.data))
+    query = query.order_by(Request.due_date.asc().nulls_last(), Request.id)
+    rows = _rows(list(db.session.scalars(query)))
+
+    within = (form.due_within.data or "").strip()
+    error = None
+    if within:
+        if within.isdigit():
+            rows = [r for r in rows if r.days_left is not None and r.days_left <= int(within)]
+        else:
+            error = "Due within must be a whole number of working days, like 10"
+    if form.overdue.data:
+        rows = [r for r in rows if r.days_left is not None and r.days_left < 0]
+    return render_template(
+        "staff/cases.html", rows=rows, filters=form, filter_error=error, title="Requests"
+    )
+
+
+@bp.route("/my-requests")
+@roles_required(Role.PHONE_STAFF)
+def my_requests() -> str:
+    """Requests this member of phone staff logged."""
+    requests = list(
+        db.session.scalars(
+            select(Request)
+            .where(Request.logged_by_id == current_user.id)
+            .order_by(Request.id.desc())
+        )
+    )
+    return render_template("staff/my_requests.html", rows=_rows(requests),
+                           title="Requests I logged")
+
+
+@bp.route("/requests/<int:request_id>")
+@roles_required(*ANY_CASE_ROLE)
+def case(request_id: int) -> str:
+    """One request: people, evidence, the clock with its working, notes, audit trail."""
+    req = get_request_or_404(request_id)
+    # Looking at a request's personal data is itself audited.
+    audit.record(actor(), "viewed", req.id)
+    state = deadlines.clock_state(req)
+    days_left = state.working_days_left() if req.status.is_open else None
+    trail = list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.request_id == req.id).order_by(AuditEvent.id)
+        )
+    )
+    messages = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.request_id == req.id)
+            .order_by(OutboxMessage.id)
+        )
+    )
+    db.session.commit()
+    return render_template(
+        "staff/case.html",
+        req=req,
+        state=state,
+        days_left=days_left,
+        rag=deadlines.rag(days_left) if days_left is not None else None,
+        trail=trail,
+        messages=messages,
+        actions=available_actions(req),
+        note_form=NoteForm(),
+        can_work=current_user.has_role(Role.CASEWORKER),
+        title=f"{req.reference}",
+    )
+
+
+@bp.route("/requests/<int:request_id>/evidence/<int:evidence_id>")
+@roles_required(*CASEWORK, Role.APPROVER)
+def evidence_file(request_id: int, evidence_id: int) -> Response:
+    """Download an evidence file (audited)."""
+    req = get_request_or_404(request_id)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.request_id != req.id:
+        abort(404)
+    audit.record(actor(), "evidence_viewed", req.id, evidence_id=item.id)
+    db.session.commit()
+    return send_from_directory(
+        current_app.config["UPLOAD_DIR"],
+        os.path.basename(item.stored_name),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_filename,
+    )
+
+
+@bp.route("/requests/<int:request_id>/notes", methods=["POST"])
+@roles_required(Role.PHONE_STAFF, Role.CASEWORKER)
+def add_note(request_id: int) -> Response:
+    """Add a note to a request."""
+    req = get_request_or_404(request_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        workflow.add_note(req.id, actor(), form.body.data or "")
+        db.session.commit()
+        flash("Note added", "success")
+    else:
+        for errors in form.errors.values():
+            flash(errors[0], "error")
+    return redirect(url_for("staff.case", request_id=req.id) + "#notes")
+
+
+@dataclass(frozen=True)
+class Action:
+    """A step a caseworker can take on a request, with its form and service call."""
+
+    title: str
+    form: type[FlaskForm]
+    run: Callable[[Request, Any], object]
+    applies: Callable[[Request], bool]
+    help: str = ""
+    date_label: str = "Date"
+    warning: bool = False
+
+
+def _status_in(*statuses: RequestStatus) -> Callable[[Request], bool]:
+    return lambda req: req.status in statuses
+
+
+S = RequestStatus
+ACTIONS: dict[str, Action] = {
+    "verify": Action(
+        "Confirm identity and start work",
+        NoteOnlyForm,
+        lambda req, f: workflow.verify(req.id, actor(), f.reason.data),
+        _status_in(S.RECEIVED),
+        "Use this when you are confident who the requester is (and of their authority to act "
+        "for the data subject) without asking for anything.",
+    ),
+    "ask-evidence": Action(
+        "Ask for identity or authority evidence",
+        ReasonForm,
+        lambda req, f: workflow.ask_for_evidence(req.id, actor(), f.reason.data),
+        _status_in(S.RECEIVED),
+        "Say exactly what is needed. The requester is told; the clock does not start until it "
+        "arrives. Only ask when you are not already confident who the person is.",
+    ),
+    "evidence-received": Action(
+        "Record evidence received",
+        DatedForm,
+        lambda req, f: workflow.record_evidence_received(req.id, actor(), f.on.data, f.reason.data),
+        _status_in(S.RECEIVED, S.AWAITING_EVIDENCE),
+        "The calendar month starts again on the day the evidence arrived.",
+        "Date the evidence arrived",
+    ),
+    "stop-clock": Action(
+        "Stop the clock for clarification",
+        ReasonForm,
+        lambda req, f: workflow.stop_clock(req.id, actor(), f.reason.data),
+        _status_in(S.IN_PROGRESS),
+        "Only where clarification is genuinely needed to find the information. Say what you "
+        "are asking; the requester is told. Today and the day the answer arrives both count "
+        "as stopped days.",
+    ),
+    "restart-clock": Action(
+        "Restart the clock",
+        DatedForm,
+        lambda req, f: workflow.restart_clock(req.id, actor(), f.on.data, f.reason.data),
+        _status_in(S.CLARIFICATION_REQUESTED),
+        "Record the day the clarification arrived.",
+        "Date the answer arrived",
+    ),
+    "extend": Action(
+        "Extend the deadline",
+        ReasonForm,
+        lambda req, f: workflow.extend(req.id, actor(), f.reason.data),
+        lambda req: req.status.is_open
+        and req.status not in (S.RECEIVED, S.AWAITING_EVIDENCE)
+        and not deadlines.clock_state(req).extended,
+        "Up to two further months where the request is complex or the person has made a "
+        "number of requests. The requester is told, with these reasons. Only possible within "
+        "the first month.",
+    ),
+    "withdraw": Action(
+        "Record withdrawal",
+        ReasonForm,
+        lambda req, f: workflow.withdraw(req.id, actor(), f.reason.data),
+        lambda req: S.WITHDRAWN in workflow.allowed_next(req),
+        "Record how and when the requester withdrew the request.",
+        warning=True,
+    ),
+    "refuse": Action(
+        "Refuse the request",
+        RefuseForm,
+        lambda req, f: workflow.refuse(req.id, actor(), f.grounds.data, f.reason.data),
+        lambda req: S.REFUSED in workflow.allowed_next(req),
+        "Only for a request that is manifestly unfounded or excessive. The requester is told "
+        "the reasons and their right to complain to the ICO.",
+        warning=True,
+    ),
+}
+
+
+def available_actions(req: Request) -> list[tuple[str, Action]]:
+    """The actions the signed-in user may take on this request now."""
+    if not current_user.has_role(Role.CASEWORKER):
+        return []
+    return [(name, a) for name, a in ACTIONS.items() if a.applies(req)]
+
+
+@bp.route("/requests/<int:request_id>/actions/<name>", methods=["GET", "POST"])
+@roles_required(*CASEWORK)
+def act(request_id: int, name: str) -> str | Response:
+    """Run one action on a request after confirming it."""
+    req = get_request_or_404(request_id)
+    action = ACTIONS.get(name)
+    if action is None:
+        abort(404)
+    form = action.form()
+    if isinstance(form, DatedForm) and request.method == "GET":
+        form.on.data = council_today()
+    if isinstance(form, DatedForm):
+        form.on.label.text = action.date_label
+    if form.validate_on_submit():
+        try:
+            action.run(req, form)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            enqueue_after_commit("workers.mail.send_outbox")
+            db.session.commit()
+            flash(f"{action.title}: done", "success")
+            return redirect(url_for("staff.case", request_id=req.id))
+    return render_template("staff/action.html", req=req, action=action, form=form,
+                           title=action.title)
+
+
+@bp.route("/requests/<int:request_id>/assign", methods=["GET", "POST"])
+@roles_required(*CASEWORK)
+def assign(request_id: int) -> str | Response:
+    """Assign the request within the team."""
+    req = get_request_or_404(request_id)
+    form = AssignForm()
+    form.caseworker.choices = [("", "Unassigned")] + [
+        (str(u.id), u.full_name) for u in users.caseworkers()
+    ]
+    if request.method == "GET":
+        form.caseworker.data = str(req.assigned_to_id or "")
+    if form.validate_on_submit():
+        chosen = form.caseworker.data or ""
+        try:
+            workflow.assign(req.id, actor(), int(chosen) if chosen.isdigit() else None)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Assignment saved", "success")
+            return redirect(url_for("staff.case", request_id=req.id))
+    return render_template("staff/assign.html", req=req, form=form, title="Assign")
+
+
+OTHER_CHILD = re.compile(r"^\s*(?P<name>[^,]+?)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*$")
+
+
+def _other_children(text: str) -> list[intake.SubjectDetails]:
+    children = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = OTHER_CHILD.match(line)
+        if not match:
+            raise ServiceError(
+                f"Other children, line {n}: write a full name, a comma, then the date of "
+                "birth as DD/MM/YYYY"
+            )
+        try:
+            born = date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            raise ServiceError(f"Other children, line {n}: the date of birth is not real") from None
+        names = match["name"].split()
+        if len(names) < 2:
+            raise ServiceError(f"Other children, line {n}: give a first and a last name")
+        children.append(
+            intake.SubjectDetails(
+                first_names=" ".join(names[:-1]), last_name=names[-1], date_of_birth=born,
+                is_child=True,
+            )
+        )
+    return children
+
+
+@bp.route("/log", methods=["GET", "POST"])
+@roles_required(Role.PHONE_STAFF, Role.CASEWORKER)
+def log_request() -> str | Response:
+    """Log a request received by phone, letter, email or in person, with its true date."""
+    form = LogRequestForm()
+    if request.method == "GET":
+        form.received_date.data = council_today()
+    if form.validate_on_submit():
+        try:
+            other_names = [
+                line.strip() for line in (form.subject_other_names.data or "").splitlines()
+                if line.strip()
+            ]
+            relationship = Relationship(form.relationship.data)
+            subjects = [
+                intake.SubjectDetails(
+                    first_names=form.subject_first_names.data or "",
+                    last_name=form.subject_last_name.data or "",
+                    aliases=other_names,
+                    date_of_birth=form.subject_dob.data,
+                    social_care_number=form.subject_social_care_number.data or None,
+                    nhs_number=form.subject_nhs_number.data or None,
+                    is_child=bool(form.subject_is_child.data),
+                ),
+                *_other_children(form.other_children.data or ""),
+            ]
+            kind = RequestType(form.type.data)
+            description = form.description.data
+            new = intake.NewRequest(
+                type=kind,
+                channel=Channel(form.channel.data),
+                received_date=form.received_date.data,
+                requester=intake.RequesterDetails(
+                    full_name=form.requester_name.data or "",
+                    email=form.email.data or None,
+                    phone=form.phone.data or None,
+                    address=form.address.data or None,
+                    postcode=form.postcode.data or None,
+                    contact_preference=ContactPreference(form.contact_preference.data),
+                ),
+                subjects=subjects,
+                relationship=relationship,
+                relationship_detail=form.relationship_detail.data or None,
+                description=description,
+                contact_notes=form.contact_notes.data or None,
+            )
+            created = intake.create_requests(new, actor())
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            enqueue_after_commit("workers.mail.send_outbox")
+            db.session.commit()
+            refs = ", ".join(r.reference for r in created)
+            flash(f"Request logged: {refs}", "success")
+            return redirect(url_for("staff.case", request_id=created[0].id))
+    return render_template("staff/log.html", form=form, title="Log a request")

@@ -1,0 +1,184 @@
+"""Shared fixtures: the app on a throw-away database, a client, staff users and requests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Channel, ContactPreference, Relationship, Request, RequestType, Role, User
+from portal.services import intake
+from portal.services.actor import Actor
+from portal.timeutil import council_today
+
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the database, so CI can run just those on PostgreSQL."""
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_DIR": str(instance / "uploads"),
+            "JOBS_IN_PROCESS": True,
+            "REDIS_URL": None,
+            "SMTP_HOST": None,
+            "SERVER_NAME": None,
+        }
+    )
+    app.instance_path = str(instance)
+    with app.app_context():
+        db.drop_all()
+        _drop_alembic_version()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _drop_alembic_version() -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture()
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app inside an app context, on empty tables."""
+    with _app.app_context():
+        _empty_tables()
+        yield _app
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a staff user: make_user(Role.CASEWORKER, email=...)."""
+    counter = iter(range(1, 10_000))
+
+    def _make(*roles: Role, email: str | None = None, name: str | None = None) -> User:
+        n = next(counter)
+        user = User(
+            email=email or f"user{n}@council.example",
+            full_name=name or f"Staff Member {n}",
+        )
+        user.roles = set(roles)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return _make
+
+
+class AuthActions:
+    """Sign a client in and out."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: User, password: str = PASSWORD) -> Any:
+        return self.client.post(
+            "/staff/sign-in", data={"email": user.email, "password": password}
+        )
+
+    def logout(self) -> Any:
+        return self.client.post("/staff/sign-out")
+
+
+@pytest.fixture()
+def auth(client: FlaskClient) -> AuthActions:
+    """auth.login(user) / auth.logout()."""
+    return AuthActions(client)
+
+
+@pytest.fixture()
+def make_request(app: Flask) -> Callable[..., Request]:
+    """Create a request through the intake service: make_request(type=..., received=...)."""
+
+    def _make(
+        *,
+        type: RequestType = RequestType.ACCESS,
+        channel: Channel = Channel.ONLINE,
+        received: date | None = None,
+        email: str = "parent@example.com",
+        requester_name: str = "Pat Requester",
+        first_names: str = "Sam",
+        last_name: str = "Subject",
+        relationship: Relationship = Relationship.SELF,
+        actor: Actor | None = None,
+        **overrides: Any,
+    ) -> Request:
+        new = intake.NewRequest(
+            type=type,
+            channel=channel,
+            received_date=received or council_today(),
+            requester=intake.RequesterDetails(
+                full_name=requester_name,
+                email=email,
+                contact_preference=ContactPreference.EMAIL,
+            ),
+            subjects=[
+                intake.SubjectDetails(
+                    first_names=first_names,
+                    last_name=last_name,
+                    date_of_birth=date(2012, 5, 17),
+                    is_child=relationship is not Relationship.SELF,
+                )
+            ],
+            relationship=relationship,
+            description=overrides.pop("description", "All my records"),
+            **overrides,
+        )
+        created = intake.create_requests(new, actor or Actor.requester())
+        db.session.commit()
+        return created[0]
+
+    return _make
