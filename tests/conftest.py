@@ -182,3 +182,49 @@ def make_request(app: Flask) -> Callable[..., Request]:
         return created[0]
 
     return _make
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """REDIS_URL when set; otherwise a redis-server started for the session on a free port."""
+    import shutil
+    import subprocess
+    import time
+
+    from redis import Redis
+
+    url = os.environ.get("REDIS_URL")
+    if url:
+        Redis.from_url(url).flushdb()
+        yield url
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("Redis tests need REDIS_URL or redis-server (apt-get install redis-server)")
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = Redis.from_url(url)
+    for _ in range(100):
+        try:
+            if client.ping():
+                break
+        except Exception:
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
