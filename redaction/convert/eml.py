@@ -64,7 +64,7 @@ def convert_eml(data: bytes, name: str, limits: Limits, depth: int) -> Converted
     if not isinstance(msg, EmailMessage) or not any(msg.get(h) for h in HEADERS):
         raise CorruptDocument(f"{name}: not an email (no From/To/Subject headers)")
     warnings: list[PageWarning] = []
-    parts = [f"<h1>Email {esc(name)}</h1>"]
+    parts = ["<h1>Email message</h1>"]
     for header in HEADERS:
         for value in msg.get_all(header) or ():
             parts.append(f"<p><b>{header}:</b> {esc(str(value))}</p>")
