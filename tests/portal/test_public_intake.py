@@ -720,3 +720,40 @@ def test_submission_is_audited(client: FlaskClient) -> None:
     submit(client)
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert "request_created" in actions
+
+
+def test_changing_from_children_to_self_keeps_one_person(client: FlaskClient) -> None:
+    start(client, "access", "child")
+    add_person(client, 0, "Amy")
+    post(client, "/request/add-another", {"add_another": "yes"})
+    add_person(client, 1, "Ben")
+    post(client, "/request/add-another", {"add_another": "no"})
+    finish(client, "access")
+    assert post(client, "/request/who?change=1", {"who": "self"}) == "/request/check"
+    html = client.get("/request/check").get_data(as_text=True)
+    assert "Amy Smith" in html and "Ben Smith" not in html and "Your relationship" not in html
+    submit(client)
+    req = db.session.scalars(select(Request)).one()
+    assert req.relationship_to_subject is Relationship.SELF and not req.subject_is_child
+
+
+def test_a_draft_cannot_remove_another_drafts_file(app: Flask, client: FlaskClient) -> None:
+    to_evidence(client)
+    post(client, "/request/evidence", {"kind": "identity", "files": files((PDF, "a.pdf"))})
+    stored = upload_files(app)
+    other = app.test_client()
+    to_evidence(other)
+    post(other, f"/request/evidence/{stored[0]}/remove", {})
+    assert upload_files(app) == stored
+
+
+def test_an_abandoned_drafts_files_are_removed_when_it_expires(
+    app: Flask, client: FlaskClient
+) -> None:
+    to_evidence(client)
+    post(client, "/request/evidence", {"kind": "identity", "files": files((PDF, "a.pdf"))})
+    draft = db.session.scalars(select(IntakeDraft)).one()
+    draft.updated_at = utcnow() - timedelta(hours=app.config["INTAKE_DRAFT_HOURS"] + 1)
+    db.session.commit()
+    assert client.get("/request/evidence").headers["Location"] == "/request/type"
+    assert upload_files(app) == []
