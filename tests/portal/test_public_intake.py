@@ -757,3 +757,21 @@ def test_an_abandoned_drafts_files_are_removed_when_it_expires(
     db.session.commit()
     assert client.get("/request/evidence").headers["Location"] == "/request/type"
     assert upload_files(app) == []
+
+
+def test_only_the_missing_date_part_is_highlighted(client: FlaskClient) -> None:
+    for page, answer in PREFIX["name"]:
+        post(client, page, answer)
+    data = {"date_of_birth": ["", "2", "2010"]}
+    html = client.post("/request/person/0/date-of-birth", data=data).get_data(as_text=True)
+    inputs = re.findall(r'<input class="([^"]*)" id="date_of_birth-(\w+)"', html)
+    assert [(part, "govuk-input--error" in cls) for cls, part in inputs] == [
+        ("day", True),
+        ("month", False),
+        ("year", False),
+    ]
+    assert 'value="2010"' in html
+    # Returning to a stored answer shows it again.
+    post(client, "/request/person/0/date-of-birth", DOB)
+    html = client.get("/request/person/0/date-of-birth").get_data(as_text=True)
+    assert 'value="17"' in html and 'value="5"' in html and 'value="2012"' in html
