@@ -423,7 +423,8 @@ def propagate(
             if s.score < 0.75:
                 continue
             words = [t.raw for t in tokenize(page_text[s.start : s.end])]
-            if len(words) < 2 and s.source not in ("title", "role", "field", "ner+"):
+            strong = {"title", "role", "field", "signature", "initials"}
+            if len(words) < 2 and not strong & set(s.source.split("+")):
                 continue
             for w in words:
                 low = w.lower()
