@@ -57,7 +57,8 @@ STREETS = ["Oak Tree Road", "Station Street", "Mill Lane", "Windsor Close", "Chu
 TEMPLATES = [
     "CASE NOTE\nDate: 12/05/2024\nVisit to [[ADDRESS|{num} {street}]], {town}. Present: "
     "[[PERSON|{m_first} {m_last}]] (mother), [[PERSON|{c_first}]] (child, 7) and "
-    "[[PERSON|{p_first} {p_last}]] ({role}).\n[[PERSON|{m_first}]] said that [[PERSON|{f_first}]] had not "
+    "[[PERSON|{p_first} {p_last}]] ({role}).\n"
+    "[[PERSON|{m_first}]] said that [[PERSON|{f_first}]] had not "
     "visited since March. [[PERSON|{c_first}]]'s bedroom was clean. [[PERSON|{m_last}]] agreed "
     "to call on [[PHONE|07700 900{n3}]].\n",
     "MOTHER [[PERSON|{m_first_U} {m_last_U}]] ATTENDED WITH [[PERSON|{c_first_U}]]. "

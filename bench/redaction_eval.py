@@ -19,7 +19,9 @@ from redaction_corpus import Doc, corpus  # noqa: E402
 from redaction.detect import Detector  # noqa: E402
 
 
-def evaluate(detector: Detector, docs: list[Doc], min_score: float = 0.0) -> dict[str, dict[str, float]]:
+def evaluate(
+    detector: Detector, docs: list[Doc], min_score: float = 0.0
+) -> dict[str, dict[str, float]]:
     """Per kind: gold, predicted, recall, precision (overlap matching)."""
     tp_gold: dict[str, int] = defaultdict(int)
     gold_n: dict[str, int] = defaultdict(int)

@@ -31,7 +31,8 @@ def main(argv: list[str]) -> int:
         result.write_text(json.dumps({"error": exc.code, "message": str(exc)}), "utf-8")
         return 3
     except MemoryError:
-        message = f"{src.name}: conversion exceeded the memory limit of {raw_limits['memory_mb']} MB"
+        limit = raw_limits["memory_mb"]
+        message = f"{src.name}: conversion exceeded the memory limit of {limit} MB"
         result.write_text(json.dumps({"error": DocumentTooLarge.code, "message": message}))
         return 3
     except Exception as exc:  # noqa: BLE001 - any library failure is a corrupt input here

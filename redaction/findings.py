@@ -170,7 +170,7 @@ class Parties:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Parties:
-        """Parse ``{"subject": {"names": [...]}, "parties": [{"names", "role", "professional"}]}``."""
+        """Parse the PARTIES.json form: a subject with names, and parties with names and roles."""
         subject = None
         raw_subject = data.get("subject")
         if isinstance(raw_subject, Mapping):

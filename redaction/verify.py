@@ -171,7 +171,8 @@ def verify_bytes(data: bytes, terms: Sequence[str]) -> VerifyReport:
         except Exception:  # noqa: BLE001 - a page pypdf cannot parse is checked by streams
             text = ""
         checker.check(text, number, "text (pypdf)")
-        for annot in _resolve(page.get("/Annots")) or ():
+        annots = _resolve(page.get("/Annots"))
+        for annot in annots if isinstance(annots, ArrayObject) else ():
             obj = _resolve(annot)
             if isinstance(obj, DictionaryObject):
                 for key in ("/Contents", "/T", "/V", "/TU", "/RC"):

@@ -71,7 +71,8 @@ def check_zip(data: bytes, name: str, limits: Limits) -> zipfile.ZipFile:
         )
     for info in infos:
         if info.file_size > 10_000_000 and info.file_size > 200 * max(info.compress_size, 1):
-            raise DocumentTooLarge(f"{name}: {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1 (a zip bomb?)")
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise DocumentTooLarge(f"{name}: {info.filename} is compressed {ratio}:1 (a zip bomb?)")
     if "word/document.xml" not in archive.namelist():
         raise CorruptDocument(f"{name}: not a Word document (no word/document.xml)")
     return archive

@@ -90,8 +90,9 @@ def convert_eml(data: bytes, name: str, limits: Limits, depth: int) -> Converted
         elif ctype == "text/html":
             parts.append(f'<p class="note">[HTML body]</p><p>{esc(html_to_text(str(content)))}</p>')
         elif ctype.startswith("image/"):
-            attachments.append((filename or f"inline.{ctype.split('/')[-1]}",
-                                part.get_payload(decode=True) or b"", ctype))
+            raw_image = part.get_payload(decode=True)
+            if isinstance(raw_image, bytes):
+                attachments.append((filename or f"inline.{ctype.split('/')[-1]}", raw_image, ctype))
     for fname, payload, ctype in attachments:
         parts.append(f"<p><b>Attachment:</b> {esc(fname)} ({esc(ctype)}, {len(payload)} bytes)</p>")
     doc = pymupdf.open(stream=render_html("".join(parts)), filetype="pdf")

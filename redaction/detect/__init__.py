@@ -112,7 +112,7 @@ class Detector:
         """A name like "Kelly Smith" when only "Kelly Brown" is known: another person."""
         if any(m.full for m in matches):
             return False
-        covered = set()
+        covered: set[int] = set()
         for m in matches:
             covered.update(range(m.start, m.end))
         words = [w for w in text[span.start : span.end].split() if w]

@@ -238,7 +238,9 @@ class NameFinder:
     def _score_run(self, text: str, run: Sequence[Tok], caps_line: bool) -> tuple[float, str]:
         gaz = self.gaz
         firsts = [t for t in run if gaz.is_first(t.raw)]
-        surnames = [t for t in run if gaz.is_surname(t.raw) or ("-" in t.raw and gaz.is_name(t.raw))]
+        surnames = [
+            t for t in run if gaz.is_surname(t.raw) or ("-" in t.raw and gaz.is_name(t.raw))
+        ]
         ambiguous = [t for t in run if gaz.is_ambiguous(t.raw)]
         known = len({id(t) for t in firsts + surnames})
         start_of_sentence = _sentence_start(text, run[0].start)

@@ -211,7 +211,9 @@ def email_with_attachments(path: Path, attachment_docx: Path) -> Path:
     msg["From"] = "Sue Smith <sue.smith@example.com>"
     msg["To"] = "duty.team@worcestershire.gov.uk"
     msg["Subject"] = "Concern about Dean"
-    msg.set_content("Hello,\n\nDean's mother Kelly Brown phoned on 07700 900123.\n\nRegards,\nSue Smith")
+    msg.set_content(
+        "Hello,\n\nDean's mother Kelly Brown phoned on 07700 900123.\n\nRegards,\nSue Smith"
+    )
     msg.add_alternative("<p>Dean's mother <b>Kelly Brown</b> phoned.</p>", subtype="html")
     msg.add_attachment(attachment_docx.read_bytes(), maintype="application",
                        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",

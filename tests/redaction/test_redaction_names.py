@@ -52,20 +52,28 @@ def test_when_no_person_then_nothing_flagged(detector: Detector, text: str) -> N
 
 def test_when_ambiguous_name_in_lower_case_then_doubtful_score(detector: Detector) -> None:
     parties = Parties.build(third_parties=["Grace Hill"])
-    found = [f for f in detector.detect_text("Grace came. We said grace at dinner.", parties)
-             if f.kind == "PERSON"]
+    found = [
+        f
+        for f in detector.detect_text("Grace came. We said grace at dinner.", parties)
+        if f.kind == "PERSON"
+    ]
     scores = {f.text: f.score for f in found}
     assert scores["Grace"] >= 0.6 and 0 < scores["grace"] < 0.5
 
 
 def test_when_parties_given_then_roles_and_exemptions(detector: Detector) -> None:
-    parties = Parties.build(subject=["Dean Brown"], third_parties=["Kelly Brown"],
-                            professionals=["Sian Evans"])
-    text = ("Dean was seen with his mother KELLY BROWN. kelly's partner Gary Hughes was out. "
-            "Sian Evans (SW) visited. K. Brown signed.")
+    parties = Parties.build(
+        subject=["Dean Brown"], third_parties=["Kelly Brown"], professionals=["Sian Evans"]
+    )
+    text = (
+        "Dean was seen with his mother KELLY BROWN. kelly's partner Gary Hughes was out. "
+        "Sian Evans (SW) visited. K. Brown signed."
+    )
     by_text = {f.text: f for f in detector.detect_text(text, parties) if f.kind == "PERSON"}
     assert by_text["Dean"].role == "subject" and by_text["Dean"].exemption is None
-    assert by_text["KELLY BROWN"].party == "Kelly Brown" and by_text["KELLY BROWN"].exemption == "TP"
+    assert (
+        by_text["KELLY BROWN"].party == "Kelly Brown" and by_text["KELLY BROWN"].exemption == "TP"
+    )
     assert by_text["kelly"].party == "Kelly Brown"
     assert by_text["Sian Evans"].role == "professional" and by_text["Sian Evans"].exemption is None
     assert by_text["Gary Hughes"].exemption == "TP" and by_text["Gary Hughes"].party is None

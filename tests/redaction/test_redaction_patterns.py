@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from redaction.detect.patterns import find_identifiers, ni_number_valid, nhs_number_valid, upn_valid
+from redaction.detect.patterns import find_identifiers, nhs_number_valid, ni_number_valid, upn_valid
 
 
 def _upn(body: str) -> str:
