@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make run` looks for Redis on localhost; without an answer, jobs run in-process.
+run: export REDIS_URL ?= redis://127.0.0.1:6379/0
 run: install
 	$(PY) -m portal.instance_setup
 	$(FLASK) init-db
 	$(FLASK) demo
-	$(FLASK) serve
+	exec $(FLASK) serve
 
 test: install
 	bash scripts/system-packages.sh

@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from werkzeug.serving import run_simple
 
 from portal.extensions import db
 from portal.models import Request, Role
@@ -34,8 +35,9 @@ def init_db_command() -> None:
     "--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role])
 )
 @click.option("--password", envvar="PORTAL_NEW_USER_PASSWORD", help="prompted for when not given")
-def create_user_command(email: str, full_name: str, roles: tuple[str, ...], password: str | None
-                        ) -> None:
+def create_user_command(
+    email: str, full_name: str, roles: tuple[str, ...], password: str | None
+) -> None:
     """Create a staff account."""
     if not password:
         password = getpass.getpass("Password: ")
@@ -99,7 +101,8 @@ def serve_command(host: str, port: int) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     try:
-        current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+        click.echo(f"Serving the portal on http://{host}:{port} (Ctrl-C to stop)")
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
     except KeyboardInterrupt:
         pass
     finally:

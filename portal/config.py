@@ -48,8 +48,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Settings read from the environment without the PORTAL_ prefix, as most platforms set them.
-UNPREFIXED = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS_URL",
-              "SECRET_KEY": "SECRET_KEY"}
+UNPREFIXED = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "SECRET_KEY": "SECRET_KEY",
+}
 
 
 def _parse(raw: str, default: Any) -> Any:

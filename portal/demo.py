@@ -34,12 +34,54 @@ STAFF = [
     ("approver@demo.council.example", "Alex Approver", {Role.APPROVER}),
     ("admin@demo.council.example", "Ade Admin", {Role.ADMIN}),
 ]
-FIRST = ["Olivia", "Jack", "Amelia", "Harry", "Isla", "Noah", "Ava", "Leo", "Mia", "Oscar",
-         "Freya", "Charlie", "Poppy", "Alfie", "Ruby", "Theo", "Lily", "Archie", "Evie", "Finley"]
-LAST = ["Brown", "Taylor", "Evans", "Walker", "Wright", "Robinson", "Thompson", "Hughes",
-        "Edwards", "Green", "Hall", "Wood", "Harris", "Clarke", "Jackson", "Turner"]
-TOWNS = [("Worcester", "WR1 2EY"), ("Kidderminster", "DY10 1AA"), ("Redditch", "B97 4EA"),
-         ("Bromsgrove", "B61 8DA"), ("Malvern", "WR14 3AF"), ("Evesham", "WR11 4RW")]
+FIRST = [
+    "Olivia",
+    "Jack",
+    "Amelia",
+    "Harry",
+    "Isla",
+    "Noah",
+    "Ava",
+    "Leo",
+    "Mia",
+    "Oscar",
+    "Freya",
+    "Charlie",
+    "Poppy",
+    "Alfie",
+    "Ruby",
+    "Theo",
+    "Lily",
+    "Archie",
+    "Evie",
+    "Finley",
+]
+LAST = [
+    "Brown",
+    "Taylor",
+    "Evans",
+    "Walker",
+    "Wright",
+    "Robinson",
+    "Thompson",
+    "Hughes",
+    "Edwards",
+    "Green",
+    "Hall",
+    "Wood",
+    "Harris",
+    "Clarke",
+    "Jackson",
+    "Turner",
+]
+TOWNS = [
+    ("Worcester", "WR1 2EY"),
+    ("Kidderminster", "DY10 1AA"),
+    ("Redditch", "B97 4EA"),
+    ("Bromsgrove", "B61 8DA"),
+    ("Malvern", "WR14 3AF"),
+    ("Evesham", "WR11 4RW"),
+]
 
 # (type, target status, days ago received) — every state of every type, some near or past due.
 PLAN: list[tuple[RequestType, RequestStatus, int]] = [
@@ -97,8 +139,9 @@ def load(seed: int = 2026) -> list[tuple[str, str, str]]:
 
     for n, (kind, target, days_ago) in enumerate(PLAN):
         received = today - timedelta(days=days_ago)
-        channel = [Channel.ONLINE, Channel.PHONE, Channel.LETTER, Channel.EMAIL,
-                   Channel.IN_PERSON][n % 5]
+        channel = [Channel.ONLINE, Channel.PHONE, Channel.LETTER, Channel.EMAIL, Channel.IN_PERSON][
+            n % 5
+        ]
         first, last = rng.choice(FIRST), rng.choice(LAST)
         town, postcode = rng.choice(TOWNS)
         for_child = n % 3 != 0
@@ -117,8 +160,12 @@ def load(seed: int = 2026) -> list[tuple[str, str, str]]:
         ]
         if n == 4:  # a parent asking for two children: linked requests
             subjects.append(
-                intake.SubjectDetails(first_names="Ella", last_name=last,
-                                      date_of_birth=date(2015, 6, 3), is_child=True)
+                intake.SubjectDetails(
+                    first_names="Ella",
+                    last_name=last,
+                    date_of_birth=date(2015, 6, 3),
+                    is_child=True,
+                )
             )
         new = intake.NewRequest(
             type=kind,
@@ -138,14 +185,18 @@ def load(seed: int = 2026) -> list[tuple[str, str, str]]:
             access_services=["Children's social care"] if kind is RequestType.ACCESS else [],
             description=_description(kind),
             correction="My date of birth is 3 June, not 6 March."
-            if kind is RequestType.RECTIFICATION else None,
+            if kind is RequestType.RECTIFICATION
+            else None,
             erasure_reason="The referral was made about the wrong family."
-            if kind is RequestType.ERASURE else None,
-            contact_notes="Caller asked for updates by email." if channel is Channel.PHONE
+            if kind is RequestType.ERASURE
+            else None,
+            contact_notes="Caller asked for updates by email."
+            if channel is Channel.PHONE
             else None,
         )
-        created = intake.create_requests(new, Actor.requester() if channel is Channel.ONLINE
-                                         else phone)
+        created = intake.create_requests(
+            new, Actor.requester() if channel is Channel.ONLINE else phone
+        )
         for req in created:
             if n % 4 != 3:
                 workflow.assign(req.id, casey, staff[Role.CASEWORKER].id)
@@ -168,22 +219,31 @@ def _advance(req: Request, target: RequestStatus, received: date, actor: Actor) 
         return
     steps: dict[RequestStatus, Callable[[], object]] = {
         S.AWAITING_EVIDENCE: lambda: workflow.ask_for_evidence(
-            req.id, actor, "A copy of photo ID and proof of parental responsibility",
-            on=received + timedelta(days=1) if received < council_today() else received),
+            req.id,
+            actor,
+            "A copy of photo ID and proof of parental responsibility",
+            on=received + timedelta(days=1) if received < council_today() else received,
+        ),
         S.WITHDRAWN: lambda: workflow.withdraw(req.id, actor, "Requester phoned to withdraw"),
         S.REFUSED: lambda: workflow.refuse(
-            req.id, actor, "manifestly_excessive",
-            "This repeats a request answered in full last month with no new records since."),
+            req.id,
+            actor,
+            "manifestly_excessive",
+            "This repeats a request answered in full last month with no new records since.",
+        ),
     }
     if target in (S.AWAITING_EVIDENCE, S.WITHDRAWN, S.REFUSED):
         steps[target]()
         return
     if req.id % 2:
-        workflow.ask_for_evidence(req.id, actor, "Proof of address",
-                                  on=received)
-        workflow.record_evidence_received(req.id, actor, received + timedelta(days=2)
-                                          if received + timedelta(days=2) <= council_today()
-                                          else received)
+        workflow.ask_for_evidence(req.id, actor, "Proof of address", on=received)
+        workflow.record_evidence_received(
+            req.id,
+            actor,
+            received + timedelta(days=2)
+            if received + timedelta(days=2) <= council_today()
+            else received,
+        )
     else:
         workflow.verify(req.id, actor)
     if target is S.IN_PROGRESS:
@@ -191,8 +251,12 @@ def _advance(req: Request, target: RequestStatus, received: date, actor: Actor) 
             workflow.extend(req.id, actor, "The records span eight years and four services.")
         return
     if target is S.CLARIFICATION_REQUESTED:
-        workflow.stop_clock(req.id, actor, "Which period of involvement do you mean?",
-                            on=received + timedelta(days=4))
+        workflow.stop_clock(
+            req.id,
+            actor,
+            "Which period of involvement do you mean?",
+            on=received + timedelta(days=4),
+        )
         return
     if target in (S.DECISION, S.CLOSED) and req.type is not RequestType.ACCESS:
         workflow.move(req, S.DECISION, actor, "assessment complete")

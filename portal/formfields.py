@@ -56,7 +56,7 @@ def check_nhs_number(form: BaseForm, field: Field) -> None:
     """Validator: an NHS number, if given, is 10 digits with a valid check digit."""
     if field.data:
         if not nhs_number_valid(field.data):
-            raise ValidationError("Enter a valid NHS number, like 485 777 3456, or leave it blank")
+            raise ValidationError("Enter a valid NHS number, like 943 476 5919, or leave it blank")
         digits = re.sub(r"\D", "", field.data)
         field.data = f"{digits[:3]} {digits[3:6]} {digits[6:]}"
 
@@ -82,8 +82,14 @@ class GovDateField(DateField):
     widget = GovDateInput()
 
     def __init__(
-        self, label: str | None = None, validators: Any = None, *, what: str = "The date",
-        allow_future: bool = False, earliest: date | None = None, **kwargs: Any
+        self,
+        label: str | None = None,
+        validators: Any = None,
+        *,
+        what: str = "The date",
+        allow_future: bool = False,
+        earliest: date | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(label, validators, format="%d %m %Y", **kwargs)
         self.what = what

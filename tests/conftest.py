@@ -125,9 +125,7 @@ class AuthActions:
         self.client = client
 
     def login(self, user: User, password: str = PASSWORD) -> Any:
-        return self.client.post(
-            "/staff/sign-in", data={"email": user.email, "password": password}
-        )
+        return self.client.post("/staff/sign-in", data={"email": user.email, "password": password})
 
     def logout(self) -> Any:
         return self.client.post("/staff/sign-out")
@@ -212,8 +210,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -73,9 +73,7 @@ def discard(upload_dir: str, stored_name: str) -> None:
         os.remove(path)
 
 
-def attach(
-    request: Request, upload: CheckedUpload, kind: EvidenceKind, actor: Actor
-) -> Evidence:
+def attach(request: Request, upload: CheckedUpload, kind: EvidenceKind, actor: Actor) -> Evidence:
     """Link a stored upload to a request and audit it."""
     evidence = Evidence(
         request=request,

@@ -23,9 +23,9 @@ from portal.models import (
     RequestType,
 )
 from portal.services import audit, deadlines, evidence, mail, settings
-from portal.services.references import next_reference
 from portal.services.actor import Actor
 from portal.services.errors import ServiceError
+from portal.services.references import next_reference
 from portal.timeutil import council_today
 
 # Staff may log a letter that sat unopened, but not one from years ago by mistake.
@@ -160,8 +160,12 @@ def create_requests(new: NewRequest, actor: Actor) -> list[Request]:
         db.session.flush()
         deadlines.refresh(request)
         audit.record(
-            actor, "request_created", request.id, reference=request.reference,
-            channel=new.channel.value, type=new.type.value,
+            actor,
+            "request_created",
+            request.id,
+            reference=request.reference,
+            channel=new.channel.value,
+            type=new.type.value,
         )
         for kind, upload in new.uploads:
             evidence.attach(request, upload, kind, actor)
@@ -178,8 +182,10 @@ def acknowledge(requests: list[Request]) -> None:
     council = settings.get("council_name")
     lines = [f"Dear {requester.full_name},", ""]
     kind = first.type.label.lower()
-    lines.append(f"Thank you for your {kind} request to {council}. We received it on "
-                 f"{first.received_date:%-d %B %Y}.")
+    lines.append(
+        f"Thank you for your {kind} request to {council}. We received it on "
+        f"{first.received_date:%-d %B %Y}."
+    )
     lines.append("")
     for request in requests:
         due = f"{request.due_date:%-d %B %Y}" if request.due_date else "to be confirmed"

@@ -33,11 +33,14 @@ def normalise_reference(value: str) -> str:
 def recent_failures(client_key: str, window_minutes: int) -> int:
     """How many look-ups this client got wrong in the window."""
     since = utcnow() - timedelta(minutes=window_minutes)
-    return db.session.scalar(
-        select(func.count())
-        .select_from(StatusLookupFailure)
-        .where(StatusLookupFailure.client_key == client_key, StatusLookupFailure.at >= since)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(StatusLookupFailure)
+            .where(StatusLookupFailure.client_key == client_key, StatusLookupFailure.at >= since)
+        )
+        or 0
+    )
 
 
 def lookup(

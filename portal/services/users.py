@@ -36,8 +36,13 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record(actor or Actor.system("command line"), "user_created", None, user_id=user.id,
-                 roles=sorted(r.value for r in roles))
+    audit.record(
+        actor or Actor.system("command line"),
+        "user_created",
+        None,
+        user_id=user.id,
+        roles=sorted(r.value for r in roles),
+    )
     return user
 
 
@@ -53,8 +58,15 @@ def set_roles(user_id: int, roles: set[Role], active: bool, actor: Actor) -> Use
     before = sorted(r.value for r in user.roles)
     user.roles = set(roles)
     user.active = active
-    audit.record(actor, "user_changed", None, user_id=user.id, before=before,
-                 after=sorted(r.value for r in roles), active=active)
+    audit.record(
+        actor,
+        "user_changed",
+        None,
+        user_id=user.id,
+        before=before,
+        after=sorted(r.value for r in roles),
+        active=active,
+    )
     return user
 
 

@@ -72,8 +72,9 @@ def move(request: Request, to: RequestStatus, actor: Actor, reason: str | None =
     request.status = to
     if to in (S.CLOSED, S.WITHDRAWN, S.REFUSED, S.RELEASED):
         request.closed_at = utcnow()
-    audit.record(actor, "status_changed", request.id, before=before.value, after=to.value,
-                 reason=reason)
+    audit.record(
+        actor, "status_changed", request.id, before=before.value, after=to.value, reason=reason
+    )
 
 
 def _event(

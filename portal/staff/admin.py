@@ -59,33 +59,51 @@ def _holiday_lines(form: FlaskForm, field: TextAreaField) -> None:
 class SettingsForm(FlaskForm):
     """The council's settings."""
 
-    council_name = StringField("Council name", widget=GovTextInput(),
-                               validators=[InputRequired("Enter the council's name"),
-                                           Clean(200, what="The council name")])
-    service_name = StringField("Service name", widget=GovTextInput(),
-                               validators=[InputRequired("Enter the service name"),
-                                           Clean(200, what="The service name")])
-    dpo_email = StringField("Data protection email", widget=GovTextInput(),
-                            validators=[InputRequired("Enter the data protection email"),
-                                        Clean(254, what="The email"),
-                                        Email("Enter a valid email address")])
-    dpo_phone = StringField("Data protection phone", widget=GovTextInput(),
-                            validators=[InputRequired("Enter the phone number"),
-                                        Clean(40, what="The phone number")])
-    council_address = TextAreaField("Council postal address", widget=GovTextArea(),
-                                    validators=[InputRequired("Enter the address"),
-                                                Clean(500, multiline=True, what="The address")])
-    holiday_division = SelectField("Bank holidays of", widget=GovSelect(),
-                                   choices=list(settings.DIVISIONS.items()))
+    council_name = StringField(
+        "Council name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the council's name"), Clean(200, what="The council name")],
+    )
+    service_name = StringField(
+        "Service name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the service name"), Clean(200, what="The service name")],
+    )
+    dpo_email = StringField(
+        "Data protection email",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the data protection email"),
+            Clean(254, what="The email"),
+            Email("Enter a valid email address"),
+        ],
+    )
+    dpo_phone = StringField(
+        "Data protection phone",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the phone number"), Clean(40, what="The phone number")],
+    )
+    council_address = TextAreaField(
+        "Council postal address",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Enter the address"),
+            Clean(500, multiline=True, what="The address"),
+        ],
+    )
+    holiday_division = SelectField(
+        "Bank holidays of", widget=GovSelect(), choices=list(settings.DIVISIONS.items())
+    )
     extra_holidays = TextAreaField(
-        "Extra holidays", widget=GovTextArea(),
+        "Extra holidays",
+        widget=GovTextArea(),
         description="One-off bank holidays announced after the software was released, one per "
         "line as YYYY-MM-DD. Open requests' due dates are recomputed when you save.",
-        validators=[Optional(), Clean(4000, multiline=True, what="Extra holidays"),
-                    _holiday_lines],
+        validators=[Optional(), Clean(4000, multiline=True, what="Extra holidays"), _holiday_lines],
     )
     competence_age = IntegerField(
-        "Working age of competence", widget=GovTextInput(),
+        "Working age of competence",
+        widget=GovTextInput(),
         description="The age from which a child is presumed able to make their own request",
         validators=[InputRequired("Enter an age"), NumberRange(8, 18, "Enter an age from 8 to 18")],
     )
@@ -95,26 +113,44 @@ class SettingsForm(FlaskForm):
 class NewUserForm(FlaskForm):
     """A new staff account."""
 
-    full_name = StringField("Full name", widget=GovTextInput(),
-                            validators=[InputRequired("Enter the name"), Clean(200, what="Name")])
-    email = StringField("Email address", widget=GovTextInput(),
-                        validators=[InputRequired("Enter the email address"),
-                                    Clean(254, what="The email address"),
-                                    Email("Enter a valid email address")])
-    roles = SelectMultipleField("Roles", choices=ROLE_CHOICES, widget=GovCheckboxesInput(),
-                                validators=[InputRequired("Choose at least one role")])
-    password = PasswordField("Initial password", widget=GovPasswordInput(),
-                             description=f"At least {users.MIN_PASSWORD_LENGTH} characters",
-                             validators=[InputRequired("Enter a password"),
-                                         Clean(200, what="The password")])
+    full_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the name"), Clean(200, what="Name")],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the email address"),
+            Clean(254, what="The email address"),
+            Email("Enter a valid email address"),
+        ],
+    )
+    roles = SelectMultipleField(
+        "Roles",
+        choices=ROLE_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired("Choose at least one role")],
+    )
+    password = PasswordField(
+        "Initial password",
+        widget=GovPasswordInput(),
+        description=f"At least {users.MIN_PASSWORD_LENGTH} characters",
+        validators=[InputRequired("Enter a password"), Clean(200, what="The password")],
+    )
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
 class EditUserForm(FlaskForm):
     """Roles and whether the account may sign in."""
 
-    roles = SelectMultipleField("Roles", choices=ROLE_CHOICES, widget=GovCheckboxesInput(),
-                                validators=[InputRequired("Choose at least one role")])
+    roles = SelectMultipleField(
+        "Roles",
+        choices=ROLE_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired("Choose at least one role")],
+    )
     active = BooleanField("Account can sign in", widget=GovCheckboxInput())
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -133,15 +169,29 @@ def edit_settings() -> str | Response:
     form = SettingsForm()
     current = settings.all_settings()
     if not form.is_submitted():
-        for key in ("council_name", "service_name", "dpo_email", "dpo_phone", "council_address",
-                    "holiday_division", "competence_age"):
+        for key in (
+            "council_name",
+            "service_name",
+            "dpo_email",
+            "dpo_phone",
+            "council_address",
+            "holiday_division",
+            "competence_age",
+        ):
             getattr(form, key).data = current[key]
         form.extra_holidays.data = "\n".join(current["extra_holidays"])
     if form.validate_on_submit():
         actor = Actor.staff(current_user)
         changed = []
-        for key in ("council_name", "service_name", "dpo_email", "dpo_phone", "council_address",
-                    "holiday_division", "competence_age"):
+        for key in (
+            "council_name",
+            "service_name",
+            "dpo_email",
+            "dpo_phone",
+            "council_address",
+            "holiday_division",
+            "competence_age",
+        ):
             value = getattr(form, key).data
             if value != current[key]:
                 settings.put(key, value)
@@ -155,8 +205,11 @@ def edit_settings() -> str | Response:
             recomputed = deadlines.refresh_open_requests()
         audit.record(actor, "settings_changed", None, keys=changed, recomputed=recomputed)
         db.session.commit()
-        flash("Settings saved" + (f"; {recomputed} open requests' due dates recomputed"
-                                  if recomputed else ""), "success")
+        flash(
+            "Settings saved"
+            + (f"; {recomputed} open requests' due dates recomputed" if recomputed else ""),
+            "success",
+        )
         return redirect(url_for("admin.edit_settings"))
     return render_template("admin/settings.html", form=form, title="Settings")
 
@@ -176,9 +229,13 @@ def new_user() -> str | Response:
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = users.create_user(form.email.data or "", form.full_name.data or "",
-                                     {Role(r) for r in form.roles.data or []},
-                                     form.password.data or "", Actor.staff(current_user))
+            user = users.create_user(
+                form.email.data or "",
+                form.full_name.data or "",
+                {Role(r) for r in form.roles.data or []},
+                form.password.data or "",
+                Actor.staff(current_user),
+            )
         except ServiceError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -202,8 +259,12 @@ def edit_user(user_id: int) -> str | Response:
         form.active.data = user.active
     if form.validate_on_submit():
         try:
-            users.set_roles(user.id, {Role(r) for r in form.roles.data or []},
-                            bool(form.active.data), Actor.staff(current_user))
+            users.set_roles(
+                user.id,
+                {Role(r) for r in form.roles.data or []},
+                bool(form.active.data),
+                Actor.staff(current_user),
+            )
         except ServiceError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -211,5 +272,6 @@ def edit_user(user_id: int) -> str | Response:
             db.session.commit()
             flash("Account saved", "success")
             return redirect(url_for("admin.user_list"))
-    return render_template("admin/user_form.html", form=form, account=user,
-                           title=f"Account: {user.full_name}")
+    return render_template(
+        "admin/user_form.html", form=form, account=user, title=f"Account: {user.full_name}"
+    )

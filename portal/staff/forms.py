@@ -94,14 +94,18 @@ class LogRequestForm(FlaskForm):
     subject_first_names = StringField(
         "Data subject's first names",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the first names of the person the records are about"),
-                    Clean(200, what="The first names")],
+        validators=[
+            InputRequired("Enter the first names of the person the records are about"),
+            Clean(200, what="The first names"),
+        ],
     )
     subject_last_name = StringField(
         "Data subject's last name",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the last name of the person the records are about"),
-                    Clean(200, what="The last name")],
+        validators=[
+            InputRequired("Enter the last name of the person the records are about"),
+            Clean(200, what="The last name"),
+        ],
     )
     subject_other_names = TextAreaField(
         "Previous names and aliases (optional)",
@@ -114,9 +118,7 @@ class LogRequestForm(FlaskForm):
         what="The date of birth",
         validators=[Optional()],
     )
-    subject_is_child = BooleanField(
-        "The data subject is a child", widget=GovCheckboxInput()
-    )
+    subject_is_child = BooleanField("The data subject is a child", widget=GovCheckboxInput())
     subject_social_care_number = StringField(
         "Social care number (optional)",
         widget=GovTextInput(),
@@ -139,8 +141,10 @@ class LogRequestForm(FlaskForm):
         description="Access: which records and periods. Rectification: what is wrong and what "
         "it should say. Erasure: what and why.",
         widget=GovTextArea(),
-        validators=[InputRequired("Enter what the requester wants"),
-                    Clean(5000, multiline=True, what="What they want")],
+        validators=[
+            InputRequired("Enter what the requester wants"),
+            Clean(5000, multiline=True, what="What they want"),
+        ],
     )
     contact_notes = TextAreaField(
         "Notes of the contact (optional)",
@@ -200,8 +204,10 @@ class RefuseForm(FlaskForm):
         "Reasons",
         description="These are sent to the requester with their right to complain to the ICO",
         widget=GovTextArea(),
-        validators=[InputRequired("Enter the reasons"),
-                    Clean(4000, multiline=True, what="The reasons")],
+        validators=[
+            InputRequired("Enter the reasons"),
+            Clean(4000, multiline=True, what="The reasons"),
+        ],
     )
     submit = SubmitField("Refuse request", widget=GovSubmitInput())
 

@@ -99,8 +99,9 @@ def _rows(requests: list[Request]) -> list[Row]:
         if r.due_date is None or not r.status.is_open:
             rows.append(Row(r, None, None))
             continue
-        left = clock.working_days_between(today, r.due_date, extra_holidays=extra,
-                                          division=division)
+        left = clock.working_days_between(
+            today, r.due_date, extra_holidays=extra, division=division
+        )
         rows.append(Row(r, left, deadlines.rag(left)))
     return rows
 
@@ -154,8 +155,9 @@ def my_requests() -> str:
             .order_by(Request.id.desc())
         )
     )
-    return render_template("staff/my_requests.html", rows=_rows(requests),
-                           title="Requests I logged")
+    return render_template(
+        "staff/my_requests.html", rows=_rows(requests), title="Requests I logged"
+    )
 
 
 @bp.route("/requests/<int:request_id>")
@@ -294,9 +296,11 @@ ACTIONS: dict[str, Action] = {
         "Extend the deadline",
         ReasonForm,
         lambda req, f: workflow.extend(req.id, actor(), f.reason.data),
-        lambda req: req.status.is_open
-        and req.status not in (S.RECEIVED, S.AWAITING_EVIDENCE)
-        and not deadlines.clock_state(req).extended,
+        lambda req: (
+            req.status.is_open
+            and req.status not in (S.RECEIVED, S.AWAITING_EVIDENCE)
+            and not deadlines.clock_state(req).extended
+        ),
         "Up to two further months where the request is complex or the person has made a "
         "number of requests. The requester is told, with these reasons. Only possible within "
         "the first month.",
@@ -352,8 +356,9 @@ def act(request_id: int, name: str) -> str | Response:
             db.session.commit()
             flash(f"{action.title}: done", "success")
             return redirect(url_for("staff.case", request_id=req.id))
-    return render_template("staff/action.html", req=req, action=action, form=form,
-                           title=action.title)
+    return render_template(
+        "staff/action.html", req=req, action=action, form=form, title=action.title
+    )
 
 
 @bp.route("/requests/<int:request_id>/assign", methods=["GET", "POST"])
@@ -381,7 +386,9 @@ def assign(request_id: int) -> str | Response:
     return render_template("staff/assign.html", req=req, form=form, title="Assign")
 
 
-OTHER_CHILD = re.compile(r"^\s*(?P<name>[^,]+?)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*$")
+OTHER_CHILD = re.compile(
+    r"^\s*(?P<name>[^,]+?)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*$"
+)
 
 
 def _other_children(text: str) -> list[intake.SubjectDetails]:
@@ -404,7 +411,9 @@ def _other_children(text: str) -> list[intake.SubjectDetails]:
             raise ServiceError(f"Other children, line {n}: give a first and a last name")
         children.append(
             intake.SubjectDetails(
-                first_names=" ".join(names[:-1]), last_name=names[-1], date_of_birth=born,
+                first_names=" ".join(names[:-1]),
+                last_name=names[-1],
+                date_of_birth=born,
                 is_child=True,
             )
         )
@@ -421,7 +430,8 @@ def log_request() -> str | Response:
     if form.validate_on_submit():
         try:
             other_names = [
-                line.strip() for line in (form.subject_other_names.data or "").splitlines()
+                line.strip()
+                for line in (form.subject_other_names.data or "").splitlines()
                 if line.strip()
             ]
             relationship = Relationship(form.relationship.data)

@@ -3,7 +3,6 @@ not signed in; every route declares who may use it (deny by default)."""
 
 from __future__ import annotations
 
-
 import pytest
 from flask import Flask
 
@@ -82,8 +81,9 @@ def _urls(app: Flask, request: Request, user: User) -> dict[str, tuple[str, str]
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, make_user, make_request,
-                                              endpoint: str) -> None:
+def test_anonymous_users_are_sent_to_sign_in(
+    app: Flask, client, make_user, make_request, endpoint: str
+) -> None:
     user = make_user(Role.ADMIN)
     request = make_request()
     method, url = _urls(app, request, user)[endpoint]
@@ -97,8 +97,7 @@ def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, make_user, make
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_role_matrix(app: Flask, make_user, make_request, auth, role: Role,
-                     endpoint: str) -> None:
+def test_role_matrix(app: Flask, make_user, make_request, auth, role: Role, endpoint: str) -> None:
     user = make_user(role)
     # Phone staff may see a request they logged; use one they did, so a refusal is the role's.
     request = make_request(channel=Channel.PHONE, actor=_actor(user))
@@ -159,8 +158,9 @@ def test_inactive_account_cannot_sign_in(app: Flask, make_user, auth) -> None:
 def test_wrong_password_gives_one_generic_error(app: Flask, make_user, auth) -> None:
     user = make_user(Role.CASEWORKER)
     wrong = auth.login(user, password="not the password")
-    unknown = auth.client.post("/staff/sign-in",
-                               data={"email": "nobody@council.example", "password": "x" * 20})
+    unknown = auth.client.post(
+        "/staff/sign-in", data={"email": "nobody@council.example", "password": "x" * 20}
+    )
     for response in (wrong, unknown):
         assert response.status_code == 200
         assert b"Enter a correct email address and password" in response.data
@@ -168,8 +168,10 @@ def test_wrong_password_gives_one_generic_error(app: Flask, make_user, auth) -> 
 
 def test_sign_in_does_not_redirect_off_site(app: Flask, make_user, auth) -> None:
     user = make_user(Role.CASEWORKER)
-    response = auth.client.post("/staff/sign-in?next=https://evil.example/",
-                                data={"email": user.email, "password": "correct horse battery staple"})
+    response = auth.client.post(
+        "/staff/sign-in?next=https://evil.example/",
+        data={"email": user.email, "password": "correct horse battery staple"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/staff/requests"
 
@@ -190,11 +192,14 @@ def test_csrf_is_enforced_when_enabled(make_user) -> None:
     from portal.extensions import db
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "k",
-            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(tmp, "csrf.sqlite3"),
-            "JOBS_IN_PROCESS": True,
-        })
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "k",
+                "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(tmp, "csrf.sqlite3"),
+                "JOBS_IN_PROCESS": True,
+            }
+        )
         with app.app_context():
             db.create_all()
             response = app.test_client().post(
@@ -202,5 +207,3 @@ def test_csrf_is_enforced_when_enabled(make_user) -> None:
             )
             assert response.status_code == 400
             db.engine.dispose()
-
-

@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def _flask(args: list[str], env: dict[str, str], input: str | None = None):
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, input=input, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=300,
     )
 
 
@@ -51,8 +56,12 @@ def test_migrated_audit_table_refuses_update_and_delete(fresh_env) -> None:
     assert _flask(["init-db"], fresh_env).returncode == 0
     engine = create_engine(fresh_env["DATABASE_URL"])
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_events (at, actor_label, action, detail) "
-                          "VALUES (CURRENT_TIMESTAMP, 'test', 'probe', '{}')"))
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (at, actor_label, action, detail) "
+                "VALUES (CURRENT_TIMESTAMP, 'test', 'probe', '{}')"
+            )
+        )
     for statement in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
         with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))
@@ -65,8 +74,14 @@ def test_migrations_on_postgresql_when_configured(tmp_path: Path) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
         url = "sqlite:///" + str(tmp_path / "pg-stand-in.sqlite3")
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": url,
-                      "JOBS_IN_PROCESS": True})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "JOBS_IN_PROCESS": True,
+        }
+    )
     schema = "migration_probe"
     with app.app_context():
         engine = db.engine
@@ -74,11 +89,12 @@ def test_migrations_on_postgresql_when_configured(tmp_path: Path) -> None:
             with engine.begin() as conn:
                 conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
                 conn.execute(text(f"CREATE SCHEMA {schema}"))
-            probe = create_engine(str(engine.url.render_as_string(hide_password=False)),
-                                  connect_args={"options": f"-csearch_path={schema}"})
+            probe = create_engine(
+                str(engine.url.render_as_string(hide_password=False)),
+                connect_args={"options": f"-csearch_path={schema}"},
+            )
         else:
             probe = engine
-        from alembic import command
         from alembic.config import Config
 
         cfg = Config(str(ROOT / "migrations" / "alembic.ini"))
@@ -108,16 +124,39 @@ def _run_upgrade(app, cfg, conn) -> None:
 
 
 def test_create_user_command(runner) -> None:
-    result = runner.invoke(args=["create-user", "--email", "New.Person@Council.example",
-                                 "--name", "New Person", "--role", "caseworker",
-                                 "--role", "approver", "--password", "long enough password"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "New.Person@Council.example",
+            "--name",
+            "New Person",
+            "--role",
+            "caseworker",
+            "--role",
+            "approver",
+            "--password",
+            "long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalars(select(User)).one()
     assert user.email == "new.person@council.example"
     assert user.check_password("long enough password")
     assert {r.value for r in user.roles} == {"caseworker", "approver"}
-    short = runner.invoke(args=["create-user", "--email", "b@council.example", "--name", "B",
-                                "--role", "admin", "--password", "short"])
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "b@council.example",
+            "--name",
+            "B",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ]
+    )
     assert short.exit_code != 0 and "at least 12 characters" in short.output
 
 

@@ -171,8 +171,9 @@ def test_clock_actions_through_the_pages(make_user, make_request, auth) -> None:
     assert auth.client.post(f"{url}/ask-evidence", data={"reason": "Photo ID"}).status_code == 302
     assert request.status is RequestStatus.AWAITING_EVIDENCE
     # the evidence arrived on the 10th although it is typed in on the 25th
-    response = auth.client.post(f"{url}/evidence-received",
-                                data={"on": ["10", "11", "2026"], "reason": "by post"})
+    response = auth.client.post(
+        f"{url}/evidence-received", data={"on": ["10", "11", "2026"], "reason": "by post"}
+    )
     assert response.status_code == 302
     db.session.refresh(request)
     assert request.clock_start == date(2026, 11, 10)
@@ -199,8 +200,9 @@ def test_late_extension_is_refused_on_the_page(make_user, make_request, auth) ->
     request = make_request(received=date(2026, 11, 2))
     workflow.verify(request.id, Actor.staff(worker))
     db.session.commit()
-    response = auth.client.post(f"/staff/requests/{request.id}/actions/extend",
-                                data={"reason": "Complex"})
+    response = auth.client.post(
+        f"/staff/requests/{request.id}/actions/extend", data={"reason": "Complex"}
+    )
     assert response.status_code == 200
     assert b"Too late to extend" in response.data
     assert b"govuk-error-summary" in response.data
@@ -221,8 +223,10 @@ def test_withdraw_and_refuse_pages(make_user, make_request, auth) -> None:
     auth.login(make_user(Role.CASEWORKER))
     one, two = make_request(), make_request()
     auth.client.post(f"/staff/requests/{one.id}/actions/withdraw", data={"reason": "Letter"})
-    response = auth.client.post(f"/staff/requests/{two.id}/actions/refuse",
-                                data={"grounds": "manifestly_unfounded", "reason": "Malicious"})
+    response = auth.client.post(
+        f"/staff/requests/{two.id}/actions/refuse",
+        data={"grounds": "manifestly_unfounded", "reason": "Malicious"},
+    )
     assert response.status_code == 302
     assert (one.status, two.status) == (RequestStatus.WITHDRAWN, RequestStatus.REFUSED)
     response = auth.client.get(f"/staff/requests/{one.id}/actions/nonsense")
@@ -233,8 +237,9 @@ def test_assign_page(make_user, make_request, auth) -> None:
     worker = make_user(Role.CASEWORKER)
     auth.login(worker)
     request = make_request()
-    response = auth.client.post(f"/staff/requests/{request.id}/assign",
-                                data={"caseworker": str(worker.id)})
+    response = auth.client.post(
+        f"/staff/requests/{request.id}/assign", data={"caseworker": str(worker.id)}
+    )
     assert response.status_code == 302
     assert request.assigned_to_id == worker.id
 
@@ -253,8 +258,14 @@ def test_evidence_download_is_audited(make_user, make_request, auth, app, tmp_pa
     response = auth.client.get(f"/staff/requests/{request.id}/evidence/{item.id}")
     assert response.status_code == 200 and response.data == pdf
     response.close()
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "evidence_viewed")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "evidence_viewed")
+        )
+        == 1
+    )
 
 
 def test_security_headers(client) -> None:
@@ -266,3 +277,17 @@ def test_security_headers(client) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_radio_and_date_questions_have_legends(make_user, auth) -> None:
+    import re
+
+    auth.login(make_user(Role.PHONE_STAFF))
+    page = auth.client.get("/staff/log").get_data(as_text=True)
+    legends = [" ".join(t.split()) for t in re.findall(r"<legend[^>]*>(.*?)</legend>", page, re.S)]
+    for text in (
+        "Type of request",
+        "How was it received?",
+        "Date received",
+        "Who is the request about?",
+        "How should we reply?",
+    ):
+        assert text in legends

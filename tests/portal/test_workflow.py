@@ -9,7 +9,14 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditEvent, ClockEventKind, OutboxMessage, RequestStatus, RequestType, Role
+from portal.models import (
+    AuditEvent,
+    ClockEventKind,
+    OutboxMessage,
+    RequestStatus,
+    RequestType,
+    Role,
+)
 from portal.services import deadlines, settings, workflow
 from portal.services.actor import Actor
 from portal.services.errors import InvalidTransition, ServiceError
@@ -84,8 +91,11 @@ def test_evidence_restarts_the_month_from_its_arrival(make_request, caseworker) 
     assert request.clock_start == date(2026, 2, 16)
     assert request.due_date == date(2026, 3, 16)
     kinds = [e.kind for e in request.clock_events]
-    assert kinds == [ClockEventKind.RECEIVED, ClockEventKind.EVIDENCE_REQUESTED,
-                     ClockEventKind.EVIDENCE_RECEIVED]
+    assert kinds == [
+        ClockEventKind.RECEIVED,
+        ClockEventKind.EVIDENCE_REQUESTED,
+        ClockEventKind.EVIDENCE_RECEIVED,
+    ]
     subjects = [m.subject for m in db.session.scalars(select(OutboxMessage))]
     assert any("need more information" in s for s in subjects)
 
@@ -132,9 +142,7 @@ def test_refusal_records_grounds_and_tells_of_the_right_to_complain(
     workflow.refuse(request.id, caseworker, "manifestly_excessive", "Repeat of last month's")
     assert request.status is S.REFUSED
     assert "manifestly excessive" in (request.refusal_reason or "")
-    letter = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.kind == "refusal")
-    ).one()
+    letter = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "refusal")).one()
     assert "Information Commissioner" in letter.body
     with pytest.raises(ServiceError):
         workflow.refuse(request.id, caseworker, "because", "x")
@@ -189,8 +197,11 @@ def test_every_state_change_is_audited(make_request, caseworker) -> None:
     workflow.move(request, S.APPROVAL, caseworker)
     workflow.move(request, S.RELEASED, caseworker)
     workflow.move(request, S.CLOSED, caseworker)
-    changes = [(e.detail["before"], e.detail["after"]) for e in _audit(request.id)
-               if e.action == "status_changed"]
+    changes = [
+        (e.detail["before"], e.detail["after"])
+        for e in _audit(request.id)
+        if e.action == "status_changed"
+    ]
     assert changes == [
         ("received", "awaiting_evidence"),
         ("awaiting_evidence", "in_progress"),
@@ -205,8 +216,13 @@ def test_every_state_change_is_audited(make_request, caseworker) -> None:
         ("released", "closed"),
     ]
     actions = {e.action for e in _audit(request.id)}
-    assert {"request_created", "clock_evidence_requested", "clock_evidence_received",
-            "clock_clock_stopped", "clock_clock_restarted"} <= actions
+    assert {
+        "request_created",
+        "clock_evidence_requested",
+        "clock_evidence_received",
+        "clock_clock_stopped",
+        "clock_clock_restarted",
+    } <= actions
     assert all(e.actor_label for e in _audit(request.id))
 
 

@@ -54,8 +54,9 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 def test_outbox_is_sent_by_smtp(app, make_request, smtp_server) -> None:
     inbox, port = smtp_server
     request = make_request(email="someone@example.com")
-    config = dict(app.config, SMTP_HOST="127.0.0.1", SMTP_PORT=port,
-                  MAIL_FROM="dpo@council.example")
+    config = dict(
+        app.config, SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_FROM="dpo@council.example"
+    )
     assert mail.send_pending(config) == 1
     db.session.commit()
     sender, recipients, content = inbox.messages[0]
@@ -104,8 +105,14 @@ def test_real_worker_sends_the_outbox_through_redis(
         PORTAL_SMTP_HOST="127.0.0.1",
         PORTAL_SMTP_PORT=str(port),
     )
-    result = subprocess.run([sys.executable, "-m", "workers", "--burst"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "workers", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert [m[1] for m in inbox.messages] == [["queue@example.com"]]
     assert request.reference in inbox.messages[0][2]
