@@ -49,7 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
     csrf.init_app(app)
 
-    from portal import access, cli, filters, queue
+    from portal import access, cli, errors, filters, queue
     from portal.auth.views import bp as auth_bp
     from portal.public.views import bp as public_bp
     from portal.staff.admin import bp as admin_bp
@@ -59,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     access.init_app(app)
     queue.init_app(app)
     filters.init_app(app)
+    errors.init_app(app)
     cli.init_app(app)
 
     app.register_blueprint(public_bp)

@@ -17,7 +17,7 @@ from werkzeug.serving import run_simple
 
 from portal.extensions import db
 from portal.models import Request, Role
-from portal.services import deadlines, mail, users
+from portal.services import deadlines, housekeeping, mail, users
 from portal.services.errors import ServiceError
 
 
@@ -82,6 +82,22 @@ def recompute_deadlines_command() -> None:
     click.echo(f"{count} open request(s) recomputed.")
 
 
+@click.command("purge-expired")
+def purge_expired_command() -> None:
+    """Delete abandoned online forms (and their uploads), old failed look-ups, expired links."""
+    config = current_app.config
+    counts = housekeeping.purge_expired(
+        config["UPLOAD_DIR"],
+        int(config["INTAKE_DRAFT_HOURS"]),
+        int(config["STATUS_LOOKUP_WINDOW_MINUTES"]),
+    )
+    db.session.commit()
+    click.echo(
+        f"Removed {counts['drafts']} draft(s), {counts['files']} file(s), "
+        f"{counts['links']} expired link(s)."
+    )
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -123,6 +139,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         send_outbox_command,
         recompute_deadlines_command,
+        purge_expired_command,
         serve_command,
     ):
         app.cli.add_command(command)

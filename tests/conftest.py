@@ -87,6 +87,30 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture()
+def fresh_app(app: Flask) -> Callable[..., Flask]:
+    """A new app on the same database, for tests that add routes (the shared app has served)."""
+
+    def _make(**overrides: Any) -> Flask:
+        config = {
+            key: app.config[key]
+            for key in (
+                "TESTING",
+                "SECRET_KEY",
+                "SQLALCHEMY_DATABASE_URI",
+                "WTF_CSRF_ENABLED",
+                "UPLOAD_DIR",
+                "JOBS_IN_PROCESS",
+                "REDIS_URL",
+                "SMTP_HOST",
+            )
+        }
+        config.update(overrides)
+        return create_app(config)
+
+    return _make
+
+
+@pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     """A test client."""
     return app.test_client()

@@ -46,19 +46,21 @@ def test_every_staff_and_admin_endpoint_is_in_the_matrix(app: Flask) -> None:
     assert staff == set(MATRIX)
 
 
-def test_undeclared_endpoint_is_refused_to_everyone(app: Flask, make_user, auth) -> None:
+def test_undeclared_endpoint_is_refused_to_everyone(fresh_app, make_user) -> None:
+    from conftest import AuthActions
+
     def secret() -> str:
         return "should never be seen"
 
+    app = fresh_app()
     app.add_url_rule("/staff/_undeclared", "undeclared_probe", secret)
-    try:
-        admin = make_user(*Role)
+    admin = make_user(*Role)
+    with app.app_context():
+        auth = AuthActions(app.test_client())
         auth.login(admin)
         response = auth.client.get("/staff/_undeclared")
         assert response.status_code == 403
         assert b"should never be seen" not in response.data
-    finally:
-        app.view_functions.pop("undeclared_probe")
 
 
 def _urls(app: Flask, request: Request, user: User) -> dict[str, tuple[str, str]]:
