@@ -156,6 +156,12 @@ class AuthActions:
 
 
 @pytest.fixture()
+def auth_for() -> type[AuthActions]:
+    """AuthActions itself, to sign in on another app's client."""
+    return AuthActions
+
+
+@pytest.fixture()
 def auth(client: FlaskClient) -> AuthActions:
     """auth.login(user) / auth.logout()."""
     return AuthActions(client)

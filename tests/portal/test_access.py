@@ -46,9 +46,7 @@ def test_every_staff_and_admin_endpoint_is_in_the_matrix(app: Flask) -> None:
     assert staff == set(MATRIX)
 
 
-def test_undeclared_endpoint_is_refused_to_everyone(fresh_app, make_user) -> None:
-    from conftest import AuthActions
-
+def test_undeclared_endpoint_is_refused_to_everyone(fresh_app, make_user, auth_for) -> None:
     def secret() -> str:
         return "should never be seen"
 
@@ -56,7 +54,7 @@ def test_undeclared_endpoint_is_refused_to_everyone(fresh_app, make_user) -> Non
     app.add_url_rule("/staff/_undeclared", "undeclared_probe", secret)
     admin = make_user(*Role)
     with app.app_context():
-        auth = AuthActions(app.test_client())
+        auth = auth_for(app.test_client())
         auth.login(admin)
         response = auth.client.get("/staff/_undeclared")
         assert response.status_code == 403
