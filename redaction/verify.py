@@ -6,6 +6,7 @@ streams), metadata, XMP, annotations, form fields, outlines and attachments."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -58,26 +59,103 @@ def _term_regex(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _key(normalised: str) -> str:
+    """Letters and digits only: a match of a term's pattern always contains the term's key."""
+    return _NOT_ALNUM.sub("", normalised)
+
+
 class _Checker:
+    """All terms checked against one text in a single pass plus a few exact confirmations.
+
+    Each text is normalised once. Terms that normalise alike ("Kelly", "KELLY") share one
+    pattern. A term can only match where its letters and digits appear in a row, so one
+    combined search for those keys over the text's letters and digits picks the few candidate
+    terms, and only those run their exact pattern (word boundaries, optional spaces, hyphens).
+    """
+
     def __init__(self, terms: Sequence[str]) -> None:
         self.terms = [t for t in dict.fromkeys(t.strip() for t in terms) if t]
-        self.regexes = [(t, _term_regex(t)) for t in self.terms]
+        by_norm: dict[str, list[str]] = {}
+        for t in self.terms:
+            by_norm.setdefault(normalise(t), []).append(t)
+        # (exact pattern, needs the compact retry, the original spellings) per normalised term
+        self._groups: dict[str, tuple[re.Pattern[str], bool, list[str]]] = {
+            n: (_term_regex(n), " " in n.strip(), spellings) for n, spellings in by_norm.items()
+        }
+        by_key: dict[str, list[str]] = {}
+        for n in self._groups:
+            by_key.setdefault(_key(n), []).append(n)
+        self._always = by_key.pop("", [])  # a term of punctuation only: no key to search for
+        self._by_key = by_key
+        # the keys as one trie-shaped pattern tried at every position (a lookahead, so that
+        # overlapping keys are all seen): it reports the longest key starting there, and the
+        # prefix table adds the shorter keys that start at the same place
+        self._keys = re.compile(f"(?=({_trie_pattern(list(by_key))}))") if by_key else None
+        self._prefixes = _prefix_table(list(by_key))
         self.leaks: list[Leak] = []
         self._seen: set[tuple[str, int, str]] = set()
 
     def check(self, text: str, page: int, where: str) -> None:
-        if not text:
+        if not text or not self._groups:
             return
         norm = normalise(text)
-        compact = None
-        for term, regex in self.regexes:
+        candidates = list(self._always)
+        if self._keys is not None:
+            found: set[str] = set()
+            for m in self._keys.finditer(_key(norm)):
+                found.update(self._prefixes[m.group(1)])
+            for k in found:
+                candidates += self._by_key[k]
+        if not candidates:
+            return
+        compact: str | None = None
+        for n in candidates:
+            regex, spaced, spellings = self._groups[n]
             hit = regex.search(norm) is not None
-            if not hit and " " in term:
+            if not hit and spaced:
                 compact = compact if compact is not None else norm.replace(" ", "")
                 hit = regex.search(compact) is not None
-            if hit and (term, page, where) not in self._seen:
-                self._seen.add((term, page, where))
-                self.leaks.append(Leak(term, page, where))
+            if not hit:
+                continue
+            for term in spellings:
+                if (term, page, where) not in self._seen:
+                    self._seen.add((term, page, where))
+                    self.leaks.append(Leak(term, page, where))
+
+
+class _TrieNode:
+    __slots__ = ("children", "ends")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _TrieNode] = {}
+        self.ends = False
+
+    def pattern(self) -> str:
+        branches = [re.escape(ch) + child.pattern() for ch, child in sorted(self.children.items())]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if self.ends else body
+
+
+def _trie_pattern(keys: list[str]) -> str:
+    """One regular expression for a set of literal keys, shaped as a trie (greedy: longest)."""
+    root = _TrieNode()
+    for k in keys:
+        node = root
+        for ch in k:
+            node = node.children.setdefault(ch, _TrieNode())
+        node.ends = True
+    return root.pattern()
+
+
+def _prefix_table(keys: list[str]) -> dict[str, list[str]]:
+    """For each key, the keys that are prefixes of it (the alternation reports the longest)."""
+    keyset = set(keys)
+    return {k: [k[:i] for i in range(1, len(k) + 1) if k[:i] in keyset] for k in keys}
 
 
 def _pdftotext(data: bytes) -> list[str] | None:
@@ -166,11 +244,14 @@ def verify_bytes(data: bytes, terms: Sequence[str]) -> VerifyReport:
     reader = PdfReader(io.BytesIO(data), strict=False)
     report.extractors.append("pypdf")
     for number, page in enumerate(reader.pages, start=1):
-        try:
-            text = page.extract_text() or ""
-        except Exception:  # noqa: BLE001 - a page pypdf cannot parse is checked by streams
-            text = ""
-        checker.check(text, number, "text (pypdf)")
+        if pages is None or number > len(pages):
+            # pypdf's text layer only where poppler gave none: it is the slowest step, and
+            # the decompressed content streams below are searched whatever the extractor
+            try:
+                text = page.extract_text() or ""
+            except Exception:  # noqa: BLE001 - a page pypdf cannot parse is checked by streams
+                text = ""
+            checker.check(text, number, "text (pypdf)")
         annots = _resolve(page.get("/Annots"))
         for annot in annots if isinstance(annots, ArrayObject) else ():
             obj = _resolve(annot)
@@ -203,6 +284,7 @@ def verify_bytes(data: bytes, terms: Sequence[str]) -> VerifyReport:
     for fname, fdata in fields.items():
         checker.check(f"{fname} {fdata.get('/V', '')}", 0, "form field")
     # every object, decompressed: content streams, fonts, XObjects, orphans of old revisions
+    seen: set[bytes] = set()
     for number in _object_numbers(reader):
         try:
             obj = reader.get_object(number)
@@ -213,11 +295,16 @@ def verify_bytes(data: bytes, terms: Sequence[str]) -> VerifyReport:
                 payload = obj.get_data()
             except Exception:  # noqa: BLE001
                 continue
+            seen.add(hashlib.sha256(payload).digest())
             for text in _stream_texts(payload):
                 checker.check(text, 0, f"stream object {number}")
         elif obj is not None:
             checker.check(str(obj), 0, f"object {number}")
+    # the raw file again, without trusting the cross-reference; a stream already searched as
+    # an object is not searched twice
     for index, payload in enumerate(_decompress_all(data)):
+        if hashlib.sha256(payload).digest() in seen:
+            continue
         for text in _stream_texts(payload):
             checker.check(text, 0, f"raw stream #{index}")
     checker.check(data.decode("latin-1"), 0, "raw file bytes")
