@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the tests drive as real programs: poppler-utils (pdftotext, pdfinfo, pdfdetach),
-# qpdf and redis-server. Installed when missing and we are root; otherwise a clear message.
+# qpdf, redis-server and chromium (the browser tests in tests/e2e drive /usr/bin/chromium through
+# Playwright; never `playwright install`). Installed when missing and we are root; otherwise a
+# clear message.
 set -euo pipefail
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
