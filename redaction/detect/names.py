@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from redaction.detect.gazetteer import (
     FIELD_LABELS,
@@ -41,41 +42,44 @@ class Tok:
     end: int
     raw: str  # as written, possessive removed
     line: int
+    low: str  # lower case, computed once
+    shape: str  # "upper", "cap", "lower" or "mixed"
 
-    @property
-    def low(self) -> str:
-        return self.raw.lower()
 
-    @property
-    def shape(self) -> str:
-        r = self.raw
-        if len(r) > 1 and r.isupper():
-            return "upper"
-        if r[0].isupper():
-            return "cap"
-        if r.islower():
-            return "lower"
-        return "mixed"
+def _shape(r: str) -> str:
+    if len(r) > 1 and r.isupper():
+        return "upper"
+    if r[0].isupper():
+        return "cap"
+    if r.islower():
+        return "lower"
+    return "mixed"
 
 
 def tokenize(text: str) -> list[Tok]:
     """Word tokens with possessive endings stripped ("Dean's" -> "Dean")."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[Tok, ...]:
+    # cached: every rule pass, the case normaliser and name propagation read the same pages
     toks: list[Tok] = []
     line = 0
     last = 0
     for m in TOKEN.finditer(text):
-        line += text.count("\n", last, m.start())
-        last = m.start()
+        start = m.start()
+        line += text.count("\n", last, start)
+        last = start
         raw = m.group()
-        end = m.end()
-        pm = POSSESSIVE.search(raw)
-        if pm and len(raw) > 2:
-            raw = raw[: pm.start()]
-            end = m.start() + len(raw)
+        if len(raw) > 2 and raw[-1] in "'’s":
+            pm = POSSESSIVE.search(raw)
+            if pm:
+                raw = raw[: pm.start()]
         raw = raw.rstrip("-'’")
         if raw:
-            toks.append(Tok(m.start(), m.start() + len(raw) if raw else end, raw, line))
-    return toks
+            toks.append(Tok(start, start + len(raw), raw, line, raw.lower(), _shape(raw)))
+    return tuple(toks)
 
 
 def normalise_case(text: str, gaz: Gazetteer) -> str:
