@@ -47,6 +47,7 @@ class Detector:
         self.nlp = nlp if nlp is not None else load_nlp()
         self.persons = SpacyPersons(self.nlp, self.gaz)
         self.names = NameFinder(self.gaz, english_words(self.nlp))
+        self.persons.words = self.names.is_word
         self.min_score = min_score
         self.identifiers = identifiers
 

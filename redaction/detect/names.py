@@ -206,6 +206,10 @@ class NameFinder:
         spans += self._letters(text)
         return [s for s in spans if not self._org(text, s)]
 
+    def is_word(self, low: str) -> bool:
+        """An ordinary English word that is not a known name."""
+        return self._word(low)
+
     def _word(self, low: str) -> bool:
         """An ordinary English word, inflected forms included ("Concerns", "Visited")."""
         lex = self.lexicon
@@ -241,7 +245,7 @@ class NameFinder:
             ambiguous = gaz.is_ambiguous(t.raw)
             if not ambiguous and (
                 gaz.is_non_name(low) or low in TITLES or low in ROLE_WORDS or low in ORG_WORDS
-                or word_like(t.raw) or low in lower_words
+                or word_like(t.raw)
                 or any(self._word(part) or gaz.is_non_name(part) for part in low.split("-"))
             ):
                 continue
@@ -260,11 +264,14 @@ class NameFinder:
                 score = max(score, 0.7)
             if beside:
                 score = max(score, 0.75)
+            positional = score > 0
             if ambiguous or caps_line:
                 # an ordinary word or a line in capitals: only a clear position makes it a name
                 score = min(score, 0.6) if score else 0.0
             elif not score:
                 score = 0.45 if _sentence_start(text, t.start) else 0.55
+            if low in lower_words and not positional:
+                continue  # written in lower case elsewhere and in no name's position: a word
             if score and before in PLACE_BEFORE:
                 score = 0.25
             if score and any(s <= t.start < e for s, e in avoid):
@@ -385,11 +392,12 @@ class NameFinder:
                     break
                 if not self._namelike(n, caps_line) or n.shape == "lower":
                     break
-                if caps_line and not (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw)) and not (
-                    gaz.is_first(run[-1].raw) and all(
-                        gaz.is_name(r.raw) or gaz.is_ambiguous(r.raw) for r in run)
+                if caps_line and not (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw)) and (
+                    not (gaz.is_first(run[-1].raw) and all(
+                        gaz.is_name(r.raw) or gaz.is_ambiguous(r.raw) for r in run))
+                    or self._word(n.low)
                 ):
-                    break
+                    break  # in capitals only the dictionary tells "CONOR RANG" from a surname
                 run.append(n)
                 j += 1
             score, reason = self._score_run(text, run, caps_line)
@@ -463,8 +471,10 @@ class NameFinder:
                     break
                 if gaz.is_non_name(n.raw) and not gaz.is_ambiguous(n.raw):
                     break
-                if not gaz.is_name(n.raw) and word_like(n.raw):
-                    break
+                if not gaz.is_name(n.raw) and (word_like(n.raw) or (
+                    n.line in caps and self._word(n.low)
+                )):
+                    break  # "MUM STATES", "mum asleep": a word, not a name
                 if n.line in caps and run and not gaz.is_name(n.raw) and not gaz.is_first(
                     run[-1].raw
                 ):
@@ -585,10 +595,11 @@ def propagate(
     known: dict[str, float] = {}
     for page_text, page_spans in zip(texts, spans, strict=True):
         for s in page_spans:
-            if s.score < 0.75:
+            positional = s.source == "context" and s.score >= 0.7
+            if s.score < 0.75 and not positional:
                 continue
             words = [t.raw for t in tokenize(page_text[s.start : s.end])]
-            strong = {"title", "role", "field", "signature", "initials"}
+            strong = {"title", "role", "field", "signature", "initials", "context"}
             if len(words) < 2 and not strong & set(s.source.split("+")):
                 continue
             for w in words:

