@@ -18,7 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_SECURE": None,  # None: secure whenever PUBLIC_BASE_URL is https
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
@@ -55,9 +55,12 @@ UNPREFIXED = {
 }
 
 
+BOOL_WORDS = {"1", "0", "true", "false", "yes", "no", "on", "off"}
+
+
 def _parse(raw: str, default: Any) -> Any:
     """Turn an environment string into the type of the default it replaces."""
-    if isinstance(default, bool):
+    if isinstance(default, bool) or (default is None and raw.strip().lower() in BOOL_WORDS):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(raw)
@@ -88,6 +91,10 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        secure = str(app.config["PUBLIC_BASE_URL"]).startswith("https://")
+        app.config["SESSION_COOKIE_SECURE"] = secure
+        app.config["REMEMBER_COOKIE_SECURE"] = secure
     if not app.config["UPLOAD_DIR"]:
         app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
 

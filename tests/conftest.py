@@ -87,8 +87,10 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture()
-def fresh_app(app: Flask) -> Callable[..., Flask]:
-    """A new app on the same database, for tests that add routes (the shared app has served)."""
+def fresh_app(app: Flask, tmp_path: Any) -> Iterator[Callable[..., Flask]]:
+    """A new app on a database of its own (SQLite), for tests that add routes or settings: the
+    shared app has already served requests and may not be changed."""
+    made: list[Flask] = []
 
     def _make(**overrides: Any) -> Flask:
         config = {
@@ -96,7 +98,6 @@ def fresh_app(app: Flask) -> Callable[..., Flask]:
             for key in (
                 "TESTING",
                 "SECRET_KEY",
-                "SQLALCHEMY_DATABASE_URI",
                 "WTF_CSRF_ENABLED",
                 "UPLOAD_DIR",
                 "JOBS_IN_PROCESS",
@@ -104,10 +105,19 @@ def fresh_app(app: Flask) -> Callable[..., Flask]:
                 "SMTP_HOST",
             )
         }
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path}/fresh{len(made)}.sqlite3"
         config.update(overrides)
-        return create_app(config)
+        new = create_app(config)
+        with new.app_context():
+            db.create_all()
+        made.append(new)
+        return new
 
-    return _make
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture()

@@ -55,14 +55,17 @@ def compute(events: list[ClockEvent], received: date, today: date | None = None)
     notes: list[str] = []
 
     start = received
-    awaiting = False
     for e in ordered:
+        if e.kind is ClockEventKind.EVIDENCE_RECEIVED and e.event_date > start:
+            start = e.event_date
+    # Whether evidence is still awaited follows the order things were recorded in, not their
+    # dates: evidence that arrived before the formal ask still answers it.
+    awaiting = False
+    for e in sorted(events, key=lambda e: e.id or 0):
         if e.kind is ClockEventKind.EVIDENCE_REQUESTED:
             awaiting = True
         elif e.kind is ClockEventKind.EVIDENCE_RECEIVED:
             awaiting = False
-            if e.event_date > start:
-                start = e.event_date
     if start != received:
         notes.append(
             f"The clock started on {start:%-d %B %Y}, when the evidence asked for arrived "

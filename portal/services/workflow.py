@@ -276,6 +276,23 @@ def refuse(request_id: int, actor: Actor, grounds: str, reason: str) -> Request:
     return request
 
 
+def record_child_views(
+    request_id: int, actor: Actor, competence: str | None, views: str | None
+) -> Request:
+    """Record the caseworker's view of the child's competence and the child's own views."""
+    request = get_request(request_id)
+    if not request.subject_is_child:
+        raise ServiceError("This request is not about a child")
+    competence = (competence or "").strip() or None
+    views = (views or "").strip() or None
+    if competence is None and views is None:
+        raise ServiceError("Enter the child's competence, their views, or both")
+    request.child_competence_note = competence
+    request.child_views_note = views
+    audit.record(actor, "child_views_recorded", request.id)
+    return request
+
+
 def add_note(request_id: int, actor: Actor, body: str) -> Note:
     """Add a note to the request (e.g. a follow-up call)."""
     request = get_request(request_id)

@@ -212,6 +212,25 @@ class RefuseForm(FlaskForm):
     submit = SubmitField("Refuse request", widget=GovSubmitInput())
 
 
+class ChildViewsForm(FlaskForm):
+    """The child's competence and views, where a parent or carer asks for a child's records."""
+
+    competence = TextAreaField(
+        "Is the child competent to make the request themselves?",
+        description="Their age and understanding; the council's working age is a guide, not a "
+        "rule. Record how you reached your view.",
+        widget=GovTextArea(),
+        validators=[Optional(), Clean(4000, multiline=True, what="The competence note")],
+    )
+    views = TextAreaField(
+        "The child's views",
+        description="Whether the child agrees to the request, or why their views were not sought",
+        widget=GovTextArea(),
+        validators=[Optional(), Clean(4000, multiline=True, what="The child's views")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
 class AssignForm(FlaskForm):
     """Assignment to a caseworker."""
 

@@ -48,6 +48,7 @@ from portal.services.errors import ServiceError
 from portal.staff.forms import (
     AssignForm,
     CaseFilterForm,
+    ChildViewsForm,
     DatedForm,
     LogRequestForm,
     NoteForm,
@@ -55,7 +56,7 @@ from portal.staff.forms import (
     ReasonForm,
     RefuseForm,
 )
-from portal.timeutil import council_today
+from portal.timeutil import COUNCIL_TZ, as_utc, council_today
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -305,6 +306,15 @@ ACTIONS: dict[str, Action] = {
         "number of requests. The requester is told, with these reasons. Only possible within "
         "the first month.",
     ),
+    "child-views": Action(
+        "Record the child's competence and views",
+        ChildViewsForm,
+        lambda req, f: workflow.record_child_views(req.id, actor(), f.competence.data,
+                                                   f.views.data),
+        lambda req: req.subject_is_child and req.status.is_open,
+        "The right of access is the child's. A parent or carer may act where the child "
+        "authorises it, lacks the understanding, or it is clearly in the child's best interests.",
+    ),
     "withdraw": Action(
         "Record withdrawal",
         ReasonForm,
@@ -332,6 +342,14 @@ def available_actions(req: Request) -> list[tuple[str, Action]]:
     return [(name, a) for name, a in ACTIONS.items() if a.applies(req)]
 
 
+def _default_date(req: Request, action: str) -> date:
+    """Today, or for evidence the day the requester last uploaded some (its true arrival)."""
+    if action == "evidence-received" and req.evidence:
+        uploaded = max(e.uploaded_at for e in req.evidence)
+        return as_utc(uploaded).astimezone(COUNCIL_TZ).date()
+    return council_today()
+
+
 @bp.route("/requests/<int:request_id>/actions/<name>", methods=["GET", "POST"])
 @roles_required(*CASEWORK)
 def act(request_id: int, name: str) -> str | Response:
@@ -341,8 +359,11 @@ def act(request_id: int, name: str) -> str | Response:
     if action is None:
         abort(404)
     form = action.form()
+    if isinstance(form, ChildViewsForm) and request.method == "GET":
+        form.competence.data = req.child_competence_note
+        form.views.data = req.child_views_note
     if isinstance(form, DatedForm) and request.method == "GET":
-        form.on.data = council_today()
+        form.on.data = _default_date(req, name)
     if isinstance(form, DatedForm):
         form.on.label.text = action.date_label
     if form.validate_on_submit():

@@ -2,8 +2,8 @@
 running under the Content Security Policy, and nothing reported on the console.
 
 The `page` fixture fails any test whose page logged a console error or warning, broke the CSP or
-threw; these tests also check that the watch works. Known portal bugs are strict xfails: when one
-is fixed its test passes, the run fails, and the marker comes off.
+threw; these tests also check that the watch works. The last tests guard bugs the browser found:
+markup shown as text in banners and panels, and GOV.UK's crown as the page icon.
 """
 
 from __future__ import annotations
@@ -97,11 +97,6 @@ def _submitted(app: Flask, page: Page, req: Request) -> None:
     page.context.add_cookies([{"name": name, "value": cookie, "url": page.url}])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: templates/public/confirmation.html joins '<br><strong>' to an escaped reference "
-    "with ~, so the panel shows the markup as text",
-)
 def test_confirmation_panel_shows_the_reference_without_markup(
     app: Flask, page: Page, make_request: Callable[..., Request]
 ) -> None:
@@ -114,11 +109,6 @@ def test_confirmation_panel_shows_the_reference_without_markup(
     expect(body.locator("strong")).to_have_text(req.reference, timeout=500)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: templates/base.html builds the notification banner heading with ~ around an "
-    "escaped message, so every flashed message shows its <p> markup as text",
-)
 def test_flashed_message_shows_without_markup(
     app: Flask, page: Page, make_user: Callable[..., User]
 ) -> None:
@@ -136,11 +126,6 @@ def test_flashed_message_shows_without_markup(
     expect(banner).not_to_contain_text("<p", timeout=500)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: templates/base.html keeps the GOV.UK template's headIcons: the tab shows the "
-    "GOV.UK crown favicon and the manifest is GOV.UK's",
-)
 def test_browser_icons_are_not_the_govuk_crown(app: Flask, page: Page) -> None:
     page.goto("/")
     crown = {hash(p.read_bytes()) for p in GOVUK_IMAGES.iterdir() if p.is_file()}

@@ -52,8 +52,8 @@ def test_undeclared_endpoint_is_refused_to_everyone(fresh_app, make_user, auth_f
 
     app = fresh_app()
     app.add_url_rule("/staff/_undeclared", "undeclared_probe", secret)
-    admin = make_user(*Role)
     with app.app_context():
+        admin = make_user(*Role)
         auth = auth_for(app.test_client())
         auth.login(admin)
         response = auth.client.get("/staff/_undeclared")

@@ -275,3 +275,13 @@ def test_acknowledgement_has_reference_and_due_date(make_request) -> None:
     assert request.reference in ack.body
     assert f"{request.due_date.day} {request.due_date:%B %Y}" in ack.body
     assert ack.to_address == "parent@example.com"
+
+
+@freeze_time("2026-03-10")
+def test_evidence_dated_before_the_ask_still_answers_it(make_request, caseworker) -> None:
+    request = make_request(received=date(2026, 3, 2))
+    workflow.ask_for_evidence(request.id, caseworker, "Photo ID", on=date(2026, 3, 10))
+    workflow.record_evidence_received(request.id, caseworker, date(2026, 3, 5))
+    assert request.clock_start == date(2026, 3, 5)
+    assert request.due_date == date(2026, 4, 7)  # 5 April is Easter Sunday, 6th Easter Monday
+    assert not request.due_provisional
