@@ -55,7 +55,8 @@ def normalise(text: str) -> str:
 
 def _term_regex(term: str) -> re.Pattern[str]:
     words = normalise(term).split()
-    body = r"\s*".join(re.escape(w).replace(r"\-", r"-?\s*") for w in words)
+    # words may be run together or hyphenated ("Mary Jane", "MaryJane", "Mary-Jane")
+    body = r"[\s-]*".join(re.escape(w).replace(r"\-", r"-?\s*") for w in words)
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
 
 

@@ -1,0 +1,80 @@
+"""The verifier's matching: one pass over each text finds exactly what one pattern per term
+would find (case, spacing, hyphenation and line breaks ignored, word boundaries kept)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pymupdf
+import pytest
+
+from redaction.verify import _Checker, _term_regex, normalise, verify_bytes
+
+
+def _reference(terms: list[str], text: str) -> set[str]:
+    """The slow definition: every term's own pattern, on the text and with spaces removed."""
+    if not text:
+        return set()
+    norm = normalise(text)
+    hits = set()
+    for term in terms:
+        regex = _term_regex(term)
+        if regex.search(norm) or (" " in normalise(term).strip() and regex.search(
+            norm.replace(" ", "")
+        )):
+            hits.add(term)
+    return hits
+
+
+def _fast(terms: list[str], text: str) -> set[str]:
+    checker = _Checker(terms)
+    checker.check(text, 1, "text")
+    return {leak.term for leak in checker.leaks}
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "expected"),
+    [
+        ("Seen with KELLY   BROWN today", ["Kelly Brown"], {"Kelly Brown"}),
+        ("Seen with Kel-\nly Brown today", ["Kelly Brown"], {"Kelly Brown"}),
+        ("Seen with Kelly\nBrown", ["Kelly Brown", "kelly brown"], {"Kelly Brown", "kelly brown"}),
+        ("Seen with Mary-Jane", ["Mary Jane"], {"Mary Jane"}),
+        ("K e l l y B r o w n", ["Kelly Brown"], {"Kelly Brown"}),
+        ("The Deanery", ["Dean"], set()),
+        ("Deans and Dean", ["Dean", "Deans", "Deanery"], {"Dean", "Deans"}),
+        ("report by J.  Bloggs", ["J. Bloggs"], {"J. Bloggs"}),
+        ("mail kelly.brown@gmail.com", ["kelly.brown@gmail.com", "brown"], {
+            "kelly.brown@gmail.com", "brown"}),
+        ("nothing here", ["Kelly", "Brown"], set()),
+    ],
+)
+def test_when_term_written_differently_then_still_found(
+    text: str, terms: list[str], expected: set[str]
+) -> None:
+    assert _fast(terms, text) == expected == _reference(terms, text)
+
+
+def test_combined_search_equals_one_pattern_per_term() -> None:
+    rng = random.Random(7)
+    alphabet = "abA -\n._'é\u00ad"
+    for _ in range(1500):
+        terms = ["".join(rng.choice("abA -._é") for _ in range(rng.randint(1, 6))).strip() or "a"
+                 for _ in range(rng.randint(1, 6))]
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert _fast(terms, text) == _reference(terms, text), (terms, text)
+
+
+def test_when_term_in_metadata_or_attachment_then_leak_reported() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Nothing to see")
+    doc.set_metadata({"author": "Kelly Brown"})
+    doc.embfile_add("notes.txt", b"Tom Jones was here")
+    data = doc.tobytes()
+    leaks = verify_bytes(data, ["Kelly Brown", "Tom Jones", "Absent Person"]).leaks
+    where = {(leak.term, leak.where.split(" ")[0]) for leak in leaks}
+    assert ("Kelly Brown", "metadata") in where
+    assert any(term == "Tom Jones" for term, _ in where)
+    assert not any(leak.term == "Absent Person" for leak in leaks)
+    assert re.search("pdftotext|pypdf", " ".join(verify_bytes(data, ["x"]).extractors))
