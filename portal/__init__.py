@@ -52,7 +52,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal import access, cli, errors, filters, queue
     from portal.auth.views import bp as auth_bp
     from portal.public.views import bp as public_bp
+    from portal.services import search  # noqa: F401  (registers the full-text index DDL)
     from portal.staff.admin import bp as admin_bp
+    from portal.staff.records import bp as records_bp
     from portal.staff.views import bp as staff_bp
 
     login_manager.init_app(app)
@@ -66,6 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(records_bp)
 
     # GOV.UK Frontend's stylesheet refers to its fonts and images under /assets/.
     assets = os.path.join(ROOT, "static", "govuk", "assets")

@@ -17,7 +17,7 @@ from werkzeug.serving import run_simple
 
 from portal.extensions import db
 from portal.models import Request, Role
-from portal.services import deadlines, housekeeping, mail, users
+from portal.services import deadlines, housekeeping, mail, records_import, users
 from portal.services.errors import ServiceError
 
 
@@ -82,6 +82,52 @@ def recompute_deadlines_command() -> None:
     click.echo(f"{count} open request(s) recomputed.")
 
 
+def _import(folder: str) -> None:
+    from redaction.text import plain_text  # text for the search index; no spaCy
+
+    store = os.path.join(current_app.config["DOCUMENTS_DIR"], "records")
+    try:
+        report = records_import.import_export(folder, store, plain_text)
+    except records_import.ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    for kind in ("people", "cases", "documents"):
+        click.echo(
+            f"{kind}: {report.created[kind]} new, {report.updated[kind]} changed, "
+            f"{report.unchanged[kind]} unchanged"
+        )
+    for line in records_import.iter_errors(report):
+        click.echo(f"  {line}", err=True)
+    if report.errors:
+        click.echo(f"{len(report.errors)} row(s) not imported (listed above).", err=True)
+
+
+@click.command("import-records")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def import_records_command(folder: str) -> None:
+    """Import an export of case records (documents + manifest) from FOLDER."""
+    _import(folder)
+
+
+@click.command("demo-records")
+@click.option("--children", default=50, show_default=True, type=click.IntRange(1, 5000))
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--out", type=click.Path(file_okay=False), help="default: instance/demo-export")
+@click.option("--no-import", is_flag=True, help="only write the export")
+def demo_records_command(children: int, seed: int, out: str | None, no_import: bool) -> None:
+    """Generate a realistic demo export (PDF, DOCX, EML with ground truth) and import it."""
+    from portal import demo_records
+
+    out = out or os.path.join(current_app.instance_path, "demo-export")
+    summary = demo_records.generate(out, children=children, seed=seed)
+    click.echo(
+        f"Wrote {summary.documents} documents, {summary.people} people, {summary.cases} cases "
+        f"to {out}"
+    )
+    if not no_import:
+        _import(out)
+
+
 @click.command("purge-expired")
 def purge_expired_command() -> None:
     """Delete abandoned online forms (and their uploads), old failed look-ups, expired links."""
@@ -140,6 +186,8 @@ def init_app(app: Flask) -> None:
         send_outbox_command,
         recompute_deadlines_command,
         purge_expired_command,
+        import_records_command,
+        demo_records_command,
         serve_command,
     ):
         app.cli.add_command(command)

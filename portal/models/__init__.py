@@ -13,8 +13,24 @@ from portal.models.enums import (
     RequestType,
     Role,
 )
+from portal.models.gathering import (
+    Candidate,
+    DocumentWork,
+    FindingRecord,
+    JobRecord,
+    RequestParty,
+    SearchRun,
+)
 from portal.models.intake import IntakeDraft, StatusLink, StatusLookupFailure
 from portal.models.outbox import OutboxMessage
+from portal.models.records import (
+    CaseFile,
+    CaseMember,
+    CaseType,
+    Document,
+    DocumentPerson,
+    RecordPerson,
+)
 from portal.models.request import (
     ClockEvent,
     DataSubject,
@@ -28,6 +44,18 @@ from portal.models.settings import Setting
 from portal.models.user import User
 
 __all__ = [
+    "RecordPerson",
+    "DocumentPerson",
+    "Document",
+    "CaseType",
+    "CaseMember",
+    "CaseFile",
+    "SearchRun",
+    "RequestParty",
+    "JobRecord",
+    "FindingRecord",
+    "DocumentWork",
+    "Candidate",
     "AuditEvent",
     "Channel",
     "ClockEvent",

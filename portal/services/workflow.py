@@ -30,7 +30,8 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
         {S.CLARIFICATION_REQUESTED, S.GATHERING, S.DECISION, S.REFUSED, S.WITHDRAWN}
     ),
     S.CLARIFICATION_REQUESTED: frozenset({S.IN_PROGRESS, S.CLOSED}),
-    S.GATHERING: frozenset({S.REVIEW}),
+    # gathering -> in_progress only when the records search failed for good (the job sweep)
+    S.GATHERING: frozenset({S.REVIEW, S.IN_PROGRESS}),
     S.REVIEW: frozenset({S.APPROVAL}),
     S.APPROVAL: frozenset({S.REVIEW, S.RELEASED}),
     S.RELEASED: frozenset({S.CLOSED}),

@@ -194,8 +194,21 @@ def case(request_id: int) -> str:
         actions=available_actions(req),
         note_form=NoteForm(),
         can_work=current_user.has_role(Role.CASEWORKER),
+        status=_work_status(req),
         title=f"{req.reference}",
     )
+
+
+def _work_status(req: Request) -> dict[str, Any] | None:
+    if req.type is not RequestType.ACCESS:
+        return None
+    from portal.services import detection, jobs
+
+    return {
+        "gather": jobs.describe(jobs.latest("gather", req.id)),
+        "detect": jobs.describe(jobs.latest("detect", req.id)),
+        "documents": detection.progress(req.id),
+    }
 
 
 @bp.route("/requests/<int:request_id>/evidence/<int:evidence_id>")
@@ -309,8 +322,9 @@ ACTIONS: dict[str, Action] = {
     "child-views": Action(
         "Record the child's competence and views",
         ChildViewsForm,
-        lambda req, f: workflow.record_child_views(req.id, actor(), f.competence.data,
-                                                   f.views.data),
+        lambda req, f: workflow.record_child_views(
+            req.id, actor(), f.competence.data, f.views.data
+        ),
         lambda req: req.subject_is_child and req.status.is_open,
         "The right of access is the child's. A parent or carer may act where the child "
         "authorises it, lacks the understanding, or it is clearly in the child's best interests.",

@@ -26,6 +26,13 @@ MATRIX: dict[str, set[Role]] = {
     "admin.user_list": {R.ADMIN},
     "admin.new_user": {R.ADMIN},
     "admin.edit_user": {R.ADMIN},
+    "records.progress": {R.CASEWORKER, R.APPROVER},
+    "records.start_search": {R.CASEWORKER},
+    "records.scope": {R.CASEWORKER, R.APPROVER},
+    "records.confirm": {R.CASEWORKER},
+    "records.rerun_detection": {R.CASEWORKER},
+    "records.documents": {R.CASEWORKER, R.APPROVER},
+    "records.parties": {R.CASEWORKER, R.APPROVER},
 }
 
 
@@ -42,7 +49,7 @@ def test_every_endpoint_declares_public_or_roles(app: Flask) -> None:
 
 def test_every_staff_and_admin_endpoint_is_in_the_matrix(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules()}
-    staff = {e for e in endpoints if e.startswith(("staff.", "admin."))}
+    staff = {e for e in endpoints if e.startswith(("staff.", "admin.", "records."))}
     assert staff == set(MATRIX)
 
 
@@ -77,6 +84,13 @@ def _urls(app: Flask, request: Request, user: User) -> dict[str, tuple[str, str]
         "admin.user_list": ("GET", "/admin/users"),
         "admin.new_user": ("GET", "/admin/users/new"),
         "admin.edit_user": ("GET", f"/admin/users/{user.id}"),
+        "records.progress": ("GET", f"/staff/requests/{request.id}/progress.json"),
+        "records.start_search": ("POST", f"/staff/requests/{request.id}/search"),
+        "records.scope": ("GET", f"/staff/requests/{request.id}/scope"),
+        "records.confirm": ("POST", f"/staff/requests/{request.id}/scope/confirm"),
+        "records.rerun_detection": ("POST", f"/staff/requests/{request.id}/detect"),
+        "records.documents": ("GET", f"/staff/requests/{request.id}/documents"),
+        "records.parties": ("GET", f"/staff/requests/{request.id}/parties"),
     }
 
 
