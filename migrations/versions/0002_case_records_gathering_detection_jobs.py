@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 11:49:40.555916
+Create Date: 2026-11-25 11:53:42.206342
 
 """
 from alembic import op
@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('addresses', sa.JSON(), nullable=False),
     sa.Column('professional', sa.Boolean(), nullable=False),
     sa.Column('organisation', sa.String(length=200), nullable=True),
+    sa.Column('search_names', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_record_people')),
     sa.UniqueConstraint('external_id', name=op.f('uq_record_people_external_id'))
     )

@@ -78,6 +78,8 @@ class RecordPerson(db.Model):
     addresses: Mapped[list[str]] = mapped_column(JSON, default=list)
     professional: Mapped[bool] = mapped_column(default=False)
     organisation: Mapped[str | None] = mapped_column(String(200))
+    # every name folded for searching, space-padded: " kelly brown | kel brown "
+    search_names: Mapped[str] = mapped_column(Text, default="")
 
     @property
     def full_name(self) -> str:

@@ -122,18 +122,18 @@ def _subject_people(request: Request, hits: Hits) -> dict[int, float]:
         )
     }
     surnames = {f.split()[-1] for f in wanted if f}
+    # Current and previous names alike: the folded names column holds aliases too.
     rows = (
         db.session.scalars(
             select(RecordPerson).where(
-                or_(*[func.lower(RecordPerson.last_name) == s for s in surnames]),
+                or_(*[RecordPerson.search_names.like(f"% {s} %") for s in surnames]),
                 RecordPerson.professional.is_(False),
             )
         ).all()
         if surnames
         else []
     )
-    # Also people whose alias carries one of the surnames (previous names).
-    for person in rows + list(_by_alias(surnames)):
+    for person in rows:
         names = {search.fold(n) for n in person.all_names}
         names |= {
             search.fold(f"{v} {person.last_name}")
@@ -149,14 +149,6 @@ def _subject_people(request: Request, hits: Hits) -> dict[int, float]:
             matches[person.id] = max(matches.get(person.id, 0), 0.6)
     hits.log("person by name and date of birth", ", ".join(sorted(wanted)), len(matches))
     return matches
-
-
-def _by_alias(surnames: set[str]) -> list[RecordPerson]:
-    people = []
-    for person in db.session.scalars(select(RecordPerson).where(RecordPerson.aliases != [])):
-        if any(search.fold(a).split()[-1:] == [s] for a in person.aliases for s in surnames):
-            people.append(person)
-    return people
 
 
 def gather(request_id: int, actor: Actor) -> SearchRun:
@@ -241,13 +233,13 @@ def gather(request_id: int, actor: Actor) -> SearchRun:
     # 4. possible misspellings
     if first and len(first) >= 3 and len(subject.last_name) >= 3:
         prefix_hits = search.prefix_search([first[:3], subject.last_name[:3]])
-        target = search.fold(f"{first} {subject.last_name}")
+        targets = [search.fold(f) for f in forms]
         fuzzy = []
         for doc_id in prefix_hits:
             if doc_id in hits.reasons:
                 continue
             text = db.session.scalar(select(Document.search_text).where(Document.id == doc_id))
-            best = _closest(target, text or "")
+            best = next(filter(None, (_closest(t, text or "") for t in targets)), None)
             if best is not None:
                 fuzzy.append(doc_id)
                 hits.add([doc_id], SCORE_FUZZY, f"possible misspelling: '{best}'")
