@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
 from portal.extensions import db
-from portal.models import Request, Role
+from portal.models import Document, Request, Role
 from portal.services import deadlines, housekeeping, mail, records_import, users
 from portal.services.errors import ServiceError
 
@@ -49,9 +49,14 @@ def create_user_command(
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles))}")
 
 
+DEMO_CHILDREN = 30
+
+
 @click.command("demo")
 @click.option("--force", is_flag=True, help="load even if the database already has requests")
-def demo_command(force: bool) -> None:
+@click.option("--children", default=DEMO_CHILDREN, show_default=True,
+              type=click.IntRange(0, 5000), help="children in the demo case records (0: none)")
+def demo_command(force: bool, children: int) -> None:
     """Load demo data into an empty database and print the staff logins."""
     from portal import demo
 
@@ -63,6 +68,16 @@ def demo_command(force: bool) -> None:
         db.session.commit()
         demo.save_logins(current_app.instance_path, logins)
         click.echo(f"Loaded demo data: {demo.REQUEST_COUNT} requests.")
+        if children and not db.session.scalar(select(func.count()).select_from(Document)):
+            from portal import demo_records
+
+            out = os.path.join(current_app.instance_path, "demo-export")
+            click.echo(f"Writing a demo export of case records ({children} children) ...")
+            demo_records.generate(out, children=children)
+            _import(out)
+            made = demo.requests_for_records(out)
+            db.session.commit()
+            click.echo(f"Requests about children in the records: {', '.join(made)}")
     demo.print_logins(current_app.instance_path, click.echo)
 
 

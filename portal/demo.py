@@ -287,3 +287,45 @@ def print_logins(instance_path: str, echo: Callable[[str], object]) -> None:
         for line in fh:
             email, password, roles = line.rstrip("\n").split("\t")
             echo(f"  {roles:<28} {email:<36} {password}")
+
+
+def requests_for_records(export_dir: str) -> list[str]:
+    """Access requests about children of the demo export: one ready to search, one searched."""
+    import json
+
+    from portal.services import gathering
+
+    with open(os.path.join(export_dir, "manifest.json"), encoding="utf-8") as fh:
+        manifest = json.load(fh)
+    children = {m["person"] for case in manifest["cases"] for m in case["people"]
+                if m["role"] == "child"}
+    people = [p for p in manifest["people"] if p["id"] in children and p.get("date_of_birth")]
+    casey = Actor.system("demo")
+    made = []
+    for n, person in enumerate(people[:2]):
+        new = intake.NewRequest(
+            type=RequestType.ACCESS,
+            channel=Channel.ONLINE,
+            received_date=council_today() - timedelta(days=3 + n),
+            requester=intake.RequesterDetails(
+                full_name=f"Parent of {person['first_names']}",
+                email=f"records.demo{n}@example.com",
+                contact_preference=ContactPreference.EMAIL,
+            ),
+            subjects=[intake.SubjectDetails(
+                first_names=person["first_names"], last_name=person["last_name"],
+                date_of_birth=date.fromisoformat(person["date_of_birth"]), is_child=True,
+                social_care_number=person.get("social_care_number"),
+            )],
+            relationship=Relationship.PARENT,
+            access_period="All records",
+            access_services=["Children's social care"],
+            description="Everything you hold about my child.",
+        )
+        req = intake.create_requests(new, Actor.requester())[0]
+        workflow.verify(req.id, casey)
+        if n == 1:
+            workflow.move(req, S.GATHERING, casey, "records search started")
+            gathering.gather(req.id, casey)
+        made.append(req.reference)
+    return made

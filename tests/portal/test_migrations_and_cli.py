@@ -161,9 +161,14 @@ def test_create_user_command(runner) -> None:
 
 
 def test_demo_command_loads_every_state_and_type_once(runner, app) -> None:
-    result = runner.invoke(args=["demo"])
+    result = runner.invoke(args=["demo", "--children", "2"])
     assert result.exit_code == 0, result.output
     assert "caseworker@demo.council.example" in result.output
+    assert "Requests about children in the records: SAR-" in result.output
+    from portal.models import Candidate, Document
+
+    assert db.session.scalar(select(func.count()).select_from(Document)) > 5
+    assert db.session.scalar(select(func.count()).select_from(Candidate)) > 0
     requests = list(db.session.scalars(select(Request)))
     assert len(requests) >= 30
     states = {r.status for r in requests}
