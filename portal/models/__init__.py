@@ -40,10 +40,26 @@ from portal.models.request import (
     Request,
     Requester,
 )
+from portal.models.review import (
+    DeliveryLink,
+    FindingDecision,
+    HarmOpinion,
+    ManualRedaction,
+    PersonDecision,
+    ReleasePack,
+    WithheldPart,
+)
 from portal.models.settings import Setting
 from portal.models.user import User
 
 __all__ = [
+    "WithheldPart",
+    "ReleasePack",
+    "PersonDecision",
+    "ManualRedaction",
+    "HarmOpinion",
+    "FindingDecision",
+    "DeliveryLink",
     "RecordPerson",
     "DocumentPerson",
     "Document",

@@ -94,6 +94,9 @@ class DocumentWork(db.Model):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     working_copy: Mapped[str | None] = mapped_column(String(120))
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # review progress: unreviewed | in_review | reviewed; who is reviewing it now
+    review_status: Mapped[str] = mapped_column(String(12), default="unreviewed")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
