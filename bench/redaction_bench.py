@@ -64,8 +64,10 @@ def main() -> int:
     print(f"pages: {pages}, findings: {len(findings)}, leaks: {len(result.leaks)}")
     print(f"extraction alone:           {pages / t_extract:8.1f} pages/s")
     print(f"spaCy pipeline alone:       {pages / t_spacy:8.1f} pages/s ({detector.persons.enable})")
-    print(f"detect + apply + verify:    {pages / t_e2e:8.1f} pages/s "
-          f"({t_spacy / t_e2e:.2f} of the spaCy-alone rate)")
+    print(
+        f"detect + apply + verify:    {pages / t_e2e:8.1f} pages/s "
+        f"({t_spacy / t_e2e:.2f} of the spaCy-alone rate)"
+    )
     return 0
 
 

@@ -40,17 +40,84 @@ def parse(name: str, marked: str) -> Doc:
     return Doc(name, "".join(out), tuple(spans))
 
 
-TUNE_FIRST = ["Kelly", "Dean", "Jade", "Tyler", "Shannon", "Liam", "Chantelle", "Kyle", "Paige",
-              "Connor", "Demi", "Callum", "Leanne", "Reece", "Courtney", "Jordan", "Stacey"]
-TUNE_SURNAME = ["Brown", "Smith", "Hughes", "Evans", "Taylor", "Walsh", "Patel", "Khan",
-                "Nowak", "Okafor", "Morgan", "Price", "Lloyd", "Jenkins"]
+TUNE_FIRST = [
+    "Kelly",
+    "Dean",
+    "Jade",
+    "Tyler",
+    "Shannon",
+    "Liam",
+    "Chantelle",
+    "Kyle",
+    "Paige",
+    "Connor",
+    "Demi",
+    "Callum",
+    "Leanne",
+    "Reece",
+    "Courtney",
+    "Jordan",
+    "Stacey",
+]
+TUNE_SURNAME = [
+    "Brown",
+    "Smith",
+    "Hughes",
+    "Evans",
+    "Taylor",
+    "Walsh",
+    "Patel",
+    "Khan",
+    "Nowak",
+    "Okafor",
+    "Morgan",
+    "Price",
+    "Lloyd",
+    "Jenkins",
+]
 # held-out names: many deliberately absent from the gazetteer
-HELD_FIRST = ["Tamsin", "Brogan", "Kacey", "Lowri", "Marcin", "Aurelia", "Deshawn", "Keeley",
-              "Tegan", "Ruaridh", "Precious", "Oluwadamilare", "Jaxon", "Kenzie", "Will",
-              "Grace", "Brooklyn", "Rhianna", "Haris", "Lacey-Mae"]
-HELD_SURNAME = ["Kettleby", "Throup", "Oyelowo", "Pilkington", "Szczepanski", "Marchetti",
-                "Ashcroft", "Brown", "Hill", "Duckworth", "Quaye", "Fairweather", "Le Roux",
-                "Ogunbiyi", "Stott", "Wild", "Pennock", "Haworth-Booth"]
+HELD_FIRST = [
+    "Tamsin",
+    "Brogan",
+    "Kacey",
+    "Lowri",
+    "Marcin",
+    "Aurelia",
+    "Deshawn",
+    "Keeley",
+    "Tegan",
+    "Ruaridh",
+    "Precious",
+    "Oluwadamilare",
+    "Jaxon",
+    "Kenzie",
+    "Will",
+    "Grace",
+    "Brooklyn",
+    "Rhianna",
+    "Haris",
+    "Lacey-Mae",
+]
+HELD_SURNAME = [
+    "Kettleby",
+    "Throup",
+    "Oyelowo",
+    "Pilkington",
+    "Szczepanski",
+    "Marchetti",
+    "Ashcroft",
+    "Brown",
+    "Hill",
+    "Duckworth",
+    "Quaye",
+    "Fairweather",
+    "Le Roux",
+    "Ogunbiyi",
+    "Stott",
+    "Wild",
+    "Pennock",
+    "Haworth-Booth",
+]
 PROF_ROLE = ["Social Worker", "Team Manager", "Health Visitor", "IRO", "DSL", "GP"]
 TOWNS = ["Worcester", "Redditch", "Kidderminster", "Evesham", "Malvern", "Bromsgrove"]
 STREETS = ["Oak Tree Road", "Station Street", "Mill Lane", "Windsor Close", "Church Avenue"]
@@ -86,13 +153,25 @@ def _fill(rng: random.Random, first: list[str], last: list[str]) -> dict[str, st
         return rng.choice(pool)
 
     v = {
-        "m_first": pick(first), "m_last": pick(last), "c_first": pick(first),
-        "f_first": pick(first), "f_last": pick(last), "p_first": pick(first),
-        "p_last": pick(last), "p2_last": pick(last), "g_first": pick(first),
-        "g_last": pick(last), "x_first": pick(first), "s_first": pick(first),
-        "role": pick(PROF_ROLE), "town": pick(TOWNS), "street": pick(STREETS),
-        "num": str(rng.randint(1, 99)), "n3": f"{rng.randint(100, 999)}",
-        "d": str(rng.randint(1, 9)), "m_title": pick(["Mrs", "Ms", "Miss"]),
+        "m_first": pick(first),
+        "m_last": pick(last),
+        "c_first": pick(first),
+        "f_first": pick(first),
+        "f_last": pick(last),
+        "p_first": pick(first),
+        "p_last": pick(last),
+        "p2_last": pick(last),
+        "g_first": pick(first),
+        "g_last": pick(last),
+        "x_first": pick(first),
+        "s_first": pick(first),
+        "role": pick(PROF_ROLE),
+        "town": pick(TOWNS),
+        "street": pick(STREETS),
+        "num": str(rng.randint(1, 99)),
+        "n3": f"{rng.randint(100, 999)}",
+        "d": str(rng.randint(1, 9)),
+        "m_title": pick(["Mrs", "Ms", "Miss"]),
     }
     for key in list(v):
         v[key + "_U"] = v[key].upper()

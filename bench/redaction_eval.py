@@ -32,8 +32,9 @@ def evaluate(
     misses: list[str] = []
     false: list[str] = []
     for doc in docs:
-        preds = [(f.kind, f.start, f.end) for f in detector.detect_text(doc.text)
-                 if f.score >= min_score]
+        preds = [
+            (f.kind, f.start, f.end) for f in detector.detect_text(doc.text) if f.score >= min_score
+        ]
         emails = [(s, e) for k, s, e in doc.spans if k == "EMAIL"]
         for kind, s, e in doc.spans:
             gold_n[kind] += 1
@@ -52,7 +53,8 @@ def evaluate(
     out: dict[str, dict[str, float]] = {}
     for kind in sorted(set(gold_n) | set(pred_n)):
         out[kind] = {
-            "gold": gold_n[kind], "predicted": pred_n[kind],
+            "gold": gold_n[kind],
+            "predicted": pred_n[kind],
             "recall": tp_gold[kind] / gold_n[kind] if gold_n[kind] else float("nan"),
             "precision": tp_pred[kind] / pred_n[kind] if pred_n[kind] else float("nan"),
         }
@@ -82,20 +84,27 @@ def main() -> int:
     parser.add_argument("--split", default="heldout", choices=["heldout", "tune", "fresh"])
     parser.add_argument("--min-score", type=float, default=0.0)
     parser.add_argument("--show", action="store_true", help="list misses and false positives")
-    parser.add_argument("--unseen-names", action="store_true",
-                        help="first remove every gold name word of the split from the gazetteer")
+    parser.add_argument(
+        "--unseen-names",
+        action="store_true",
+        help="first remove every gold name word of the split from the gazetteer",
+    )
     args = parser.parse_args()
     docs = corpus(args.split)
     gaz = without_gold_names(docs) if args.unseen_names else None
     result = evaluate(Detector(gaz=gaz), docs, args.min_score)
-    print(f"split={args.split} documents={len(docs)}"
-          + (" (gold names removed from the gazetteer)" if gaz else ""))
+    print(
+        f"split={args.split} documents={len(docs)}"
+        + (" (gold names removed from the gazetteer)" if gaz else "")
+    )
     print(f"{'kind':16} {'gold':>5} {'pred':>5} {'recall':>7} {'precision':>9}")
     for kind, row in result.items():
         if kind.startswith("_"):
             continue
-        print(f"{kind:16} {row['gold']:5.0f} {row['predicted']:5.0f} {row['recall']:7.3f} "
-              f"{row['precision']:9.3f}")
+        print(
+            f"{kind:16} {row['gold']:5.0f} {row['predicted']:5.0f} {row['recall']:7.3f} "
+            f"{row['precision']:9.3f}"
+        )
     if args.show:
         for key in ("_misses", "_false"):
             print(key)

@@ -54,8 +54,13 @@ DEMO_CHILDREN = 30
 
 @click.command("demo")
 @click.option("--force", is_flag=True, help="load even if the database already has requests")
-@click.option("--children", default=DEMO_CHILDREN, show_default=True,
-              type=click.IntRange(0, 5000), help="children in the demo case records (0: none)")
+@click.option(
+    "--children",
+    default=DEMO_CHILDREN,
+    show_default=True,
+    type=click.IntRange(0, 5000),
+    help="children in the demo case records (0: none)",
+)
 def demo_command(force: bool, children: int) -> None:
     """Load demo data into an empty database and print the staff logins."""
     from portal import demo

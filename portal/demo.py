@@ -297,8 +297,9 @@ def requests_for_records(export_dir: str) -> list[str]:
 
     with open(os.path.join(export_dir, "manifest.json"), encoding="utf-8") as fh:
         manifest = json.load(fh)
-    children = {m["person"] for case in manifest["cases"] for m in case["people"]
-                if m["role"] == "child"}
+    children = {
+        m["person"] for case in manifest["cases"] for m in case["people"] if m["role"] == "child"
+    }
     people = [p for p in manifest["people"] if p["id"] in children and p.get("date_of_birth")]
     casey = Actor.system("demo")
     made = []
@@ -312,11 +313,15 @@ def requests_for_records(export_dir: str) -> list[str]:
                 email=f"records.demo{n}@example.com",
                 contact_preference=ContactPreference.EMAIL,
             ),
-            subjects=[intake.SubjectDetails(
-                first_names=person["first_names"], last_name=person["last_name"],
-                date_of_birth=date.fromisoformat(person["date_of_birth"]), is_child=True,
-                social_care_number=person.get("social_care_number"),
-            )],
+            subjects=[
+                intake.SubjectDetails(
+                    first_names=person["first_names"],
+                    last_name=person["last_name"],
+                    date_of_birth=date.fromisoformat(person["date_of_birth"]),
+                    is_child=True,
+                    social_care_number=person.get("social_care_number"),
+                )
+            ],
             relationship=Relationship.PARENT,
             access_period="All records",
             access_services=["Children's social care"],

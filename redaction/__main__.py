@@ -20,12 +20,23 @@ def _parser() -> argparse.ArgumentParser:
 
     def party_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("file", help="PDF, DOCX, EML or TXT file")
-        p.add_argument("--subject", action="append", default=[], metavar="NAME",
-                       help="a name of the data subject (repeat for aliases)")
-        p.add_argument("--party", action="append", default=[], metavar="NAME",
-                       help="a known third party")
-        p.add_argument("--professional", action="append", default=[], metavar="NAME",
-                       help="a professional acting in their role")
+        p.add_argument(
+            "--subject",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="a name of the data subject (repeat for aliases)",
+        )
+        p.add_argument(
+            "--party", action="append", default=[], metavar="NAME", help="a known third party"
+        )
+        p.add_argument(
+            "--professional",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="a professional acting in their role",
+        )
         p.add_argument("--parties", metavar="PARTIES.json", help="known people of the case")
 
     detect = sub.add_parser("detect", help="print findings as JSON")
@@ -33,8 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     apply = sub.add_parser("apply", help="redact and write a clean PDF")
     party_options(apply)
     apply.add_argument("--out", required=True, metavar="OUT.pdf")
-    apply.add_argument("--findings", metavar="FINDINGS.json",
-                       help="redact exactly these findings (detect's format)")
+    apply.add_argument(
+        "--findings",
+        metavar="FINDINGS.json",
+        help="redact exactly these findings (detect's format)",
+    )
     apply.add_argument("--no-label", action="store_true", help="leave the boxes unlabelled")
     verify = sub.add_parser("verify", help="check a redacted PDF for recoverable terms")
     verify.add_argument("file")
@@ -86,11 +100,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "detect":
             copy, findings = _detect(args)
-            json.dump({
-                "pages": copy.page_count,
-                "findings": [f.to_dict() for f in findings],
-                "warnings": [w.to_dict() for w in copy.warnings],
-            }, sys.stdout, indent=1)
+            json.dump(
+                {
+                    "pages": copy.page_count,
+                    "findings": [f.to_dict() for f in findings],
+                    "warnings": [w.to_dict() for w in copy.warnings],
+                },
+                sys.stdout,
+                indent=1,
+            )
             sys.stdout.write("\n")
             return 0
         if args.command == "apply":
@@ -121,8 +139,7 @@ def _apply(args: argparse.Namespace) -> int:
     with tempfile.NamedTemporaryFile(dir=out.parent or ".", delete=False, suffix=".pdf") as fh:
         fh.write(data)
     Path(fh.name).replace(out)
-    json.dump({"out": str(out), "pages": report.pages, "redactions": report.boxes},
-              sys.stderr)
+    json.dump({"out": str(out), "pages": report.pages, "redactions": report.boxes}, sys.stderr)
     sys.stderr.write("\n")
     return 0
 

@@ -61,16 +61,22 @@ def apply_redactions(
         font = pymupdf.Font("helv")
         for number in sorted(by_page):
             if not 1 <= number <= doc.page_count:
-                raise ValueError(f"finding on page {number} but the document has "
-                                 f"{doc.page_count} pages")
+                raise ValueError(
+                    f"finding on page {number} but the document has {doc.page_count} pages"
+                )
             page = doc[number - 1]
             boxes_on_page = _boxes(by_page[number], pad)
             boxes += _add_redact_annots(page, [r for r, _ in boxes_on_page])
             _apply_page(page)
             _draw_boxes(doc, page, boxes_on_page, font)
         scrub(doc)
-        out = doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=False,
-                          encryption=pymupdf.PDF_ENCRYPT_NONE)
+        out = doc.tobytes(
+            garbage=4,
+            deflate=True,
+            clean=True,
+            no_new_id=False,
+            encryption=pymupdf.PDF_ENCRYPT_NONE,
+        )
         pages = doc.page_count
     finally:
         doc.close()
@@ -84,8 +90,10 @@ def _boxes(
     seen: dict[tuple[float, float, float, float, str | None], None] = {}
     for rect, code in items:
         x0, y0, x1, y1 = rect
-        seen.setdefault((round(x0 - pad, 2), round(y0 - pad, 2), round(x1 + pad, 2),
-                         round(y1 + pad, 2), code), None)
+        seen.setdefault(
+            (round(x0 - pad, 2), round(y0 - pad, 2), round(x1 + pad, 2), round(y1 + pad, 2), code),
+            None,
+        )
     return [(pymupdf.Rect(k[:4]), k[4]) for k in seen]
 
 
@@ -156,8 +164,9 @@ def _draw_boxes(
     for r, _code in boxes:
         xs = [x * a + y * c + e for x, y in ((r.x0, r.y0), (r.x1, r.y1))]
         ys = [x * b + y * d + f for x, y in ((r.x0, r.y0), (r.x1, r.y1))]
-        ops.append(f"{min(xs):.2f} {min(ys):.2f} {abs(xs[1] - xs[0]):.2f} "
-                   f"{abs(ys[1] - ys[0]):.2f} re")
+        ops.append(
+            f"{min(xs):.2f} {min(ys):.2f} {abs(xs[1] - xs[0]):.2f} {abs(ys[1] - ys[0]):.2f} re"
+        )
     ops.append("f")
     labels: list[str] = []
     widths: dict[str, float] = {}
@@ -175,9 +184,11 @@ def _draw_boxes(
         x = r.x0 + (r.width - unit * size) / 2
         y = r.y0 + (r.height + size * 0.7) / 2  # baseline: the capitals centred vertically
         # text matrix: MuPDF space with y pointing up again, then into PDF space
-        labels.append(f"{a:g} {b:g} {-c:g} {-d:g} {x * a + y * c + e:.2f} "
-                      f"{x * b + y * d + f:.2f} Tm /{_LABEL_FONT} {size:g} Tf "
-                      f"{_pdf_string(code)} Tj")
+        labels.append(
+            f"{a:g} {b:g} {-c:g} {-d:g} {x * a + y * c + e:.2f} "
+            f"{x * b + y * d + f:.2f} Tm /{_LABEL_FONT} {size:g} Tf "
+            f"{_pdf_string(code)} Tj"
+        )
     if labels:
         page.insert_font(fontname=_LABEL_FONT)
         ops += ["1 g BT"] + labels + ["ET"]
@@ -200,9 +211,19 @@ def _draw_boxes(
 def scrub(doc: pymupdf.Document) -> None:
     """Remove everything a release must not carry beyond the visible page content."""
     doc.scrub(
-        attached_files=True, clean_pages=True, embedded_files=True, hidden_text=True,
-        javascript=True, metadata=True, redactions=True, redact_images=0, remove_links=True,
-        reset_fields=True, reset_responses=True, thumbnails=True, xml_metadata=True,
+        attached_files=True,
+        clean_pages=True,
+        embedded_files=True,
+        hidden_text=True,
+        javascript=True,
+        metadata=True,
+        redactions=True,
+        redact_images=0,
+        remove_links=True,
+        reset_fields=True,
+        reset_responses=True,
+        thumbnails=True,
+        xml_metadata=True,
     )
     for page in doc:
         for widget in list(page.widgets() or ()):
@@ -216,8 +237,19 @@ def scrub(doc: pymupdf.Document) -> None:
     doc.set_metadata({})
     doc.del_xml_metadata()
     catalog = doc.pdf_catalog()
-    for key in ("OpenAction", "AA", "Names", "AcroForm", "Outlines", "PieceInfo", "Metadata",
-                "StructTreeRoot", "MarkInfo", "SpiderInfo", "Threads"):
+    for key in (
+        "OpenAction",
+        "AA",
+        "Names",
+        "AcroForm",
+        "Outlines",
+        "PieceInfo",
+        "Metadata",
+        "StructTreeRoot",
+        "MarkInfo",
+        "SpiderInfo",
+        "Threads",
+    ):
         if doc.xref_get_key(catalog, key)[0] != "null":
             doc.xref_set_key(catalog, key, "null")
     if doc.xref_get_key(-1, "Info")[0] != "null":

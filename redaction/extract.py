@@ -59,8 +59,11 @@ class PageText:
                 a = (max(start, w.start) - w.start) / span
                 b = (min(end, w.end) - w.start) / span
                 x0, x1 = x0 + (x1 - x0) * a, x0 + (x1 - x0) * b
-            if rects and abs(rects[-1][1] - y0) < 1.0 and abs(rects[-1][3] - y1) < 1.0 and (
-                x0 >= rects[-1][0]
+            if (
+                rects
+                and abs(rects[-1][1] - y0) < 1.0
+                and abs(rects[-1][3] - y1) < 1.0
+                and (x0 >= rects[-1][0])
             ):
                 last = rects[-1]
                 rects[-1] = (last[0], min(last[1], y0), max(last[2], x1), max(last[3], y1))
@@ -116,8 +119,9 @@ class WorkingCopy:
             )
             for p in data["pages"]
         ]
-        warnings = [PageWarning(int(w["page"]), str(w["code"]), str(w["message"])) for w in
-                    data["warnings"]]
+        warnings = [
+            PageWarning(int(w["page"]), str(w["code"]), str(w["message"])) for w in data["warnings"]
+        ]
         return cls(pdf, pages, warnings, str(data.get("source_type", "pdf")))
 
 
@@ -241,8 +245,9 @@ def extract_in_process(path: str | os.PathLike[str], limits: Limits | None = Non
         raise DocumentTooLarge(
             f"{src.name}: {len(pages)} pages is over the limit of {limits.max_pages}"
         )
-    return WorkingCopy(converted.pdf, pages, sorted(warnings, key=lambda w: w.page),
-                       converted.source_type)
+    return WorkingCopy(
+        converted.pdf, pages, sorted(warnings, key=lambda w: w.page), converted.source_type
+    )
 
 
 _TEXT_FLAGS = 1 | 2 | 64  # preserve ligatures, preserve whitespace, clip to mediabox

@@ -163,8 +163,9 @@ def _pdftotext(data: bytes) -> list[str] | None:
     exe = shutil.which("pdftotext")
     if exe is None:
         return None
-    proc = subprocess.run([exe, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
-                          timeout=300, check=False)
+    proc = subprocess.run(
+        [exe, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, timeout=300, check=False
+    )
     if proc.returncode != 0:
         return None
     return proc.stdout.decode("utf-8", "replace").split("\f")

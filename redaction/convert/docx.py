@@ -32,8 +32,9 @@ def _q(tag: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-T, DEL_TEXT, R, P, TBL, TR, TC = (_q(t) for t in ("w:t", "w:delText", "w:r", "w:p", "w:tbl",
-                                                   "w:tr", "w:tc"))
+T, DEL_TEXT, R, P, TBL, TR, TC = (
+    _q(t) for t in ("w:t", "w:delText", "w:r", "w:p", "w:tbl", "w:tr", "w:tc")
+)
 INS, DEL, MOVE_TO, MOVE_FROM = (_q(t) for t in ("w:ins", "w:del", "w:moveTo", "w:moveFrom"))
 TXBX = _q("w:txbxContent")
 ALT, CHOICE = _q("mc:AlternateContent"), _q("mc:Choice")
@@ -102,16 +103,25 @@ class _Renderer:
                 if choice is not None:
                     self.container(choice)
             elif isinstance(tag, str) and tag.split("}")[-1] in (
-                "sdt", "sdtContent", "customXml", "ins", "del", "moveTo", "moveFrom",
-                "smartTag", "txbxContent",
+                "sdt",
+                "sdtContent",
+                "customXml",
+                "ins",
+                "del",
+                "moveTo",
+                "moveFrom",
+                "smartTag",
+                "txbxContent",
             ):
                 self.container(child)
 
     def table(self, tbl: etree._Element) -> None:
         self.html.append("<table>")
         for row in tbl.iter(TR):
-            if row.getparent() is not tbl and row.getparent() is not None and (
-                row.getparent().tag != _q("w:sdtContent")
+            if (
+                row.getparent() is not tbl
+                and row.getparent() is not None
+                and (row.getparent().tag != _q("w:sdtContent"))
             ):
                 continue
             self.html.append("<tr>")
@@ -156,8 +166,16 @@ class _Renderer:
                 choice = child.find(CHOICE)
                 if choice is not None:
                     self._walk(choice, para, state)
-            elif local in ("hyperlink", "smartTag", "fldSimple", "sdt", "sdtContent",
-                           "customXml", "bdo", "dir"):
+            elif local in (
+                "hyperlink",
+                "smartTag",
+                "fldSimple",
+                "sdt",
+                "sdtContent",
+                "customXml",
+                "bdo",
+                "dir",
+            ):
                 self._walk(child, para, state)
 
     def _run(self, run: etree._Element, para: _Paragraph, state: str) -> None:
@@ -169,8 +187,9 @@ class _Renderer:
         for child in run.iter():
             tag = child.tag
             if tag in (T, DEL_TEXT):
-                para.add("deleted" if tag == DEL_TEXT and state == "normal" else state,
-                         child.text or "")
+                para.add(
+                    "deleted" if tag == DEL_TEXT and state == "normal" else state, child.text or ""
+                )
             elif tag in (_q("w:tab"),):
                 para.add(state, " ")
             elif tag in (_q("w:br"), _q("w:cr")):
@@ -233,20 +252,27 @@ def convert_docx(data: bytes, name: str, limits: Limits, depth: int) -> Converte
         r.html.append('<p class="note">[document properties]</p>')
         r.html.extend(f"<p>{esc(k)}: {esc(v)}</p>" for k, v in props)
     skipped = [
-        n for n in archive.namelist()
+        n
+        for n in archive.namelist()
         if re.match(r"word/(embeddings|charts|diagrams|glossary|activeX)/", n)
     ]
     if skipped:
         warnings.append(
-            PageWarning(0, "docx_part_not_rendered",
-                        f"{len(skipped)} embedded parts not rendered: {', '.join(skipped[:5])}")
+            PageWarning(
+                0,
+                "docx_part_not_rendered",
+                f"{len(skipped)} embedded parts not rendered: {', '.join(skipped[:5])}",
+            )
         )
     media = [n for n in archive.namelist() if n.startswith("word/media/")]
     if media:
         warnings.append(
-            PageWarning(0, "docx_images_not_rendered",
-                        f"{len(media)} images are not in the working copy; check the original "
-                        "for photos, signatures or handwriting")
+            PageWarning(
+                0,
+                "docx_images_not_rendered",
+                f"{len(media)} images are not in the working copy; check the original "
+                "for photos, signatures or handwriting",
+            )
         )
     return Converted(render_html("".join(r.html)), warnings, None, "docx")
 
@@ -266,11 +292,35 @@ def _properties(archive: zipfile.ZipFile, name: str) -> list[tuple[str, str]]:
                 value = "".join(el.itertext()).strip()
                 if value:
                     out.append((el.get("name") or "custom", value))
-            elif text and len(el) == 0 and not part.endswith("custom.xml") and local not in (
-                "TotalTime", "Pages", "Words", "Characters", "Lines", "Paragraphs",
-                "CharactersWithSpaces", "DocSecurity", "ScaleCrop", "LinksUpToDate",
-                "SharedDoc", "HyperlinksChanged", "AppVersion", "Application", "Template",
-                "revision", "created", "modified", "lpstr", "i4", "variant", "vector",
+            elif (
+                text
+                and len(el) == 0
+                and not part.endswith("custom.xml")
+                and local
+                not in (
+                    "TotalTime",
+                    "Pages",
+                    "Words",
+                    "Characters",
+                    "Lines",
+                    "Paragraphs",
+                    "CharactersWithSpaces",
+                    "DocSecurity",
+                    "ScaleCrop",
+                    "LinksUpToDate",
+                    "SharedDoc",
+                    "HyperlinksChanged",
+                    "AppVersion",
+                    "Application",
+                    "Template",
+                    "revision",
+                    "created",
+                    "modified",
+                    "lpstr",
+                    "i4",
+                    "variant",
+                    "vector",
+                )
             ):
                 out.append((local, text))
     return out

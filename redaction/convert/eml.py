@@ -117,8 +117,13 @@ def _append(
             page.insert_image(page.rect + (36, 36, -36, -36), stream=payload)
         except Exception:  # noqa: BLE001 - an undecodable picture is reported, not fatal
             return [PageWarning(0, "attachment_not_rendered", f"{fname}: image cannot be read")]
-        return [PageWarning(first, "scanned_page",
-                            f"attached image {fname}: no text layer; check it by eye or OCR it")]
+        return [
+            PageWarning(
+                first,
+                "scanned_page",
+                f"attached image {fname}: no text layer; check it by eye or OCR it",
+            )
+        ]
     if depth >= MAX_DEPTH:
         return [PageWarning(0, "attachment_not_rendered", f"{fname}: nested too deep")]
     try:

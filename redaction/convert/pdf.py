@@ -79,9 +79,7 @@ def _convert(doc: pymupdf.Document, name: str, limits: Limits, depth: int) -> Co
         for widget in page.widgets() or ():
             value = widget.field_value
             if value not in (None, "", "Off", False):
-                hidden.append(
-                    f"Page {index + 1} form field {widget.field_name or '?'}: {value}"
-                )
+                hidden.append(f"Page {index + 1} form field {widget.field_name or '?'}: {value}")
     for ename in doc.embfile_names():
         info = doc.embfile_info(ename)
         attachments.append((str(info.get("filename") or ename), doc.embfile_get(ename)))

@@ -27,8 +27,17 @@ from redaction.findings import (
 
 __all__ = ["Detector", "load_nlp"]
 
-PROFESSIONAL_DOMAINS = (".gov.uk", ".nhs.uk", ".nhs.net", ".police.uk", ".sch.uk", ".ac.uk",
-                        "cafcass.gov.uk", ".gsi.gov.uk", ".cjsm.net")
+PROFESSIONAL_DOMAINS = (
+    ".gov.uk",
+    ".nhs.uk",
+    ".nhs.net",
+    ".police.uk",
+    ".sch.uk",
+    ".ac.uk",
+    "cafcass.gov.uk",
+    ".gsi.gov.uk",
+    ".cjsm.net",
+)
 _PLACE_KINDS = (ADDRESS, SCHOOL, GP_PRACTICE)
 
 
@@ -96,17 +105,40 @@ class Detector:
                 used.difference_update(over)
                 for i in over:
                     used.add(-1 - i)  # superseded by an unknown person sharing a name part
-            out.append(self._finding(page, PERSON, s.start, s.end, s.score, s.source,
-                                     s.reason + ("; unknown person" if matcher else ""),
-                                     THIRD_PARTY_EXEMPTION, None, ROLE_THIRD_PARTY))
+            out.append(
+                self._finding(
+                    page,
+                    PERSON,
+                    s.start,
+                    s.end,
+                    s.score,
+                    s.source,
+                    s.reason + ("; unknown person" if matcher else ""),
+                    THIRD_PARTY_EXEMPTION,
+                    None,
+                    ROLE_THIRD_PARTY,
+                )
+            )
         for i, m in enumerate(matches):
             if -1 - i in used:
                 continue
             party = m.party
             role = ROLE_SUBJECT if party.subject else party.role
             exemption = None if party.subject or party.professional else THIRD_PARTY_EXEMPTION
-            out.append(self._finding(page, PERSON, m.start, m.end, m.score, "parties",
-                                     m.reason, exemption, party.label, role))
+            out.append(
+                self._finding(
+                    page,
+                    PERSON,
+                    m.start,
+                    m.end,
+                    m.score,
+                    "parties",
+                    m.reason,
+                    exemption,
+                    party.label,
+                    role,
+                )
+            )
         return out
 
     def _unknown_person(self, text: str, span: Span, matches: Sequence[Any]) -> bool:
@@ -150,18 +182,39 @@ class Detector:
                 elif subject_words and any(w in local for w in subject_words if len(w) > 2):
                     exemption, role = None, ROLE_SUBJECT
                     reason += "; appears to be the subject's own address"
-            out.append(self._finding(page, m.kind, m.start, m.end, m.score, "pattern", reason,
-                                     exemption, None, role))
+            out.append(
+                self._finding(
+                    page, m.kind, m.start, m.end, m.score, "pattern", reason, exemption, None, role
+                )
+            )
         return out
 
     def _finding(
-        self, page: PageText, kind: str, start: int, end: int, score: float, source: str,
-        reason: str, exemption: str | None, party: str | None, role: str | None,
+        self,
+        page: PageText,
+        kind: str,
+        start: int,
+        end: int,
+        score: float,
+        source: str,
+        reason: str,
+        exemption: str | None,
+        party: str | None,
+        role: str | None,
     ) -> Finding:
         return Finding(
-            kind=kind, text=page.text[start:end], page=page.number, start=start, end=end,
-            rects=page.rects_for(start, end), score=round(score, 3), source=source,
-            reason=reason, exemption=exemption, party=party, role=role,
+            kind=kind,
+            text=page.text[start:end],
+            page=page.number,
+            start=start,
+            end=end,
+            rects=page.rects_for(start, end),
+            score=round(score, 3),
+            source=source,
+            reason=reason,
+            exemption=exemption,
+            party=party,
+            role=role,
         )
 
 

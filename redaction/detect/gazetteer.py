@@ -24,9 +24,22 @@ RELATIONS = frozenset(
     referrer referred named called""".split()
 )
 SIGN_OFFS = (
-    "regards", "kind regards", "best regards", "warm regards", "many thanks", "thanks",
-    "thank you", "best wishes", "best", "yours sincerely", "yours faithfully", "sincerely",
-    "yours", "cheers", "with thanks", "signed",
+    "regards",
+    "kind regards",
+    "best regards",
+    "warm regards",
+    "many thanks",
+    "thanks",
+    "thank you",
+    "best wishes",
+    "best",
+    "yours sincerely",
+    "yours faithfully",
+    "sincerely",
+    "yours",
+    "cheers",
+    "with thanks",
+    "signed",
 )
 FIELD_LABELS = frozenset(
     """name names child mother father mum dad carer author completed by social worker sw

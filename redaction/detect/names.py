@@ -106,10 +106,41 @@ NAME_BEFORE = frozenset(
 )
 # verbs after which: "Ruaridh said"
 NAME_AFTER = (
-    "said", "says", "told", "tells", "stated", "states", "reported", "reports", "asked", "asks",
-    "explained", "explains", "disclosed", "discloses", "denied", "denies", "agreed", "agrees",
-    "confirmed", "confirms", "admitted", "admits", "alleged", "alleges", "attended", "arrived",
-    "returned", "cried", "shouted", "refused", "accepted", "wants", "wanted", "gave", "became",
+    "said",
+    "says",
+    "told",
+    "tells",
+    "stated",
+    "states",
+    "reported",
+    "reports",
+    "asked",
+    "asks",
+    "explained",
+    "explains",
+    "disclosed",
+    "discloses",
+    "denied",
+    "denies",
+    "agreed",
+    "agrees",
+    "confirmed",
+    "confirms",
+    "admitted",
+    "admits",
+    "alleged",
+    "alleges",
+    "attended",
+    "arrived",
+    "returned",
+    "cried",
+    "shouted",
+    "refused",
+    "accepted",
+    "wants",
+    "wanted",
+    "gave",
+    "became",
 )
 # before a place, not a person: "in Pershore", "at Oakfield"
 PLACE_BEFORE = frozenset("in at near into towards via outside inside around of on".split())
@@ -120,10 +151,12 @@ _RE_TITLE = re.compile(
 _LETTER_PAIR = re.compile(
     r"(?<![\w&.’'/-])([A-Z])(?:\s*,\s*|\s+and\s+|\s*&\s*)([A-Z])(?![\w&/.’'-])"
 )
-_KIN = (r"(?:child|children|mother|father|boy|girl|baby|sibling|brother|sister|partner|aunt|"
-        r"uncle|grandmother|grandfather|neighbour|friend|applicant|respondent|intervenor|"
-        r"witness|man|woman|son|daughter|stepfather|stepmother|boyfriend|girlfriend|husband|"
-        r"wife)")
+_KIN = (
+    r"(?:child|children|mother|father|boy|girl|baby|sibling|brother|sister|partner|aunt|"
+    r"uncle|grandmother|grandfather|neighbour|friend|applicant|respondent|intervenor|"
+    r"witness|man|woman|son|daughter|stepfather|stepmother|boyfriend|girlfriend|husband|"
+    r"wife)"
+)
 _LETTER_APPOSITION = re.compile(
     rf"\b{_KIN},\s+([A-Z])(?![\w&.’'/])|(?<![\w&.’'/-])([A-Z]),\s+(?:his|her|their|the)\s+"
     rf"(?:(?:former|ex|maternal|paternal|older|younger|eldest|youngest)[\s-]+)?{_KIN}\b"
@@ -135,8 +168,27 @@ _LETTER_LABEL = re.compile(
     re.IGNORECASE,
 )
 
-_WORD_ENDINGS = ("ED", "ING", "TION", "MENT", "NESS", "ABLE", "IBLE", "ICAL", "ISED", "IZED",
-                 "ITY", "ENCE", "ANCE", "LESS", "FUL", "IVE", "OUS", "SHIP", "HOOD")
+_WORD_ENDINGS = (
+    "ED",
+    "ING",
+    "TION",
+    "MENT",
+    "NESS",
+    "ABLE",
+    "IBLE",
+    "ICAL",
+    "ISED",
+    "IZED",
+    "ITY",
+    "ENCE",
+    "ANCE",
+    "LESS",
+    "FUL",
+    "IVE",
+    "OUS",
+    "SHIP",
+    "HOOD",
+)
 
 
 def gaz_first_names(gaz: Gazetteer) -> frozenset[str]:
@@ -160,9 +212,7 @@ def _sentence_start(text: str, pos: int) -> bool:
 class NameFinder:
     """Rule-based person-name candidates for one page's text."""
 
-    def __init__(
-        self, gaz: Gazetteer | None = None, lexicon: frozenset[str] = frozenset()
-    ) -> None:
+    def __init__(self, gaz: Gazetteer | None = None, lexicon: frozenset[str] = frozenset()) -> None:
         self.gaz = gaz or gazetteer()
         # ordinary English words (from the spaCy model's lemmatizer tables, when it has them)
         self.lexicon = lexicon - gaz_first_names(self.gaz)
@@ -184,8 +234,10 @@ class NameFinder:
             return False
         if self.gaz.is_name(t.raw) or self.gaz.is_ambiguous(t.raw):
             return True
-        return not self.gaz.is_non_name(t.raw) and not (caps and len(t.raw) <= 3) and (
-            not word_like(t.raw)
+        return (
+            not self.gaz.is_non_name(t.raw)
+            and not (caps and len(t.raw) <= 3)
+            and (not word_like(t.raw))
         )
 
     # -- main ------------------------------------------------------------------------------
@@ -215,9 +267,20 @@ class NameFinder:
         lex = self.lexicon
         if low in lex:
             return True
-        for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""),
-                             ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("er", ""),
-                             ("ers", ""), ("'s", "")):
+        for suffix, repl in (
+            ("ies", "y"),
+            ("es", ""),
+            ("s", ""),
+            ("ied", "y"),
+            ("ed", ""),
+            ("ed", "e"),
+            ("ing", ""),
+            ("ing", "e"),
+            ("ly", ""),
+            ("er", ""),
+            ("ers", ""),
+            ("'s", ""),
+        ):
             if low.endswith(suffix) and len(low) - len(suffix) >= 3:
                 if low[: -len(suffix)] + repl in lex:
                     return True
@@ -234,8 +297,10 @@ class NameFinder:
         lower_words = {t.low for t in toks if t.shape == "lower"}
         for i, t in enumerate(toks):
             caps_line = t.line in caps
-            if t.shape not in ("cap", "upper") or len(t.raw) < 3 or (
-                t.shape == "upper" and not caps_line
+            if (
+                t.shape not in ("cap", "upper")
+                or len(t.raw) < 3
+                or (t.shape == "upper" and not caps_line)
             ):
                 continue
             low = t.low
@@ -244,19 +309,25 @@ class NameFinder:
                 continue  # the gazetteer pass reports it
             ambiguous = gaz.is_ambiguous(t.raw)
             if not ambiguous and (
-                gaz.is_non_name(low) or low in TITLES or low in ROLE_WORDS or low in ORG_WORDS
+                gaz.is_non_name(low)
+                or low in TITLES
+                or low in ROLE_WORDS
+                or low in ORG_WORDS
                 or word_like(t.raw)
                 or any(self._word(part) or gaz.is_non_name(part) for part in low.split("-"))
             ):
                 continue
             prev = toks[i - 1] if i and toks[i - 1].line == t.line else None
             nxt = toks[i + 1] if i + 1 < len(toks) and toks[i + 1].line == t.line else None
-            before = prev.low if prev and re.fullmatch(r"[ ,]{1,2}", text[prev.end : t.start]) \
-                else ""
+            before = (
+                prev.low if prev and re.fullmatch(r"[ ,]{1,2}", text[prev.end : t.start]) else ""
+            )
             after = nxt.low if nxt and text[t.end : nxt.start] == " " else ""
-            beside = (prev is not None and text[prev.end : t.start] == " " and (
-                gaz.is_name(prev.raw) and prev.shape != "lower")) or (
-                nxt is not None and after and gaz.is_name(nxt.raw) and nxt.shape != "lower")
+            beside = (
+                prev is not None
+                and text[prev.end : t.start] == " "
+                and (gaz.is_name(prev.raw) and prev.shape != "lower")
+            ) or (nxt is not None and after and gaz.is_name(nxt.raw) and nxt.shape != "lower")
             score = 0.0
             if before in NAME_BEFORE or before in RELATIONS:
                 score = 0.7
@@ -279,9 +350,17 @@ class NameFinder:
                 # name it does not know): a clear position still wins
                 score = 0.6 if score >= 0.7 else score - 0.25
             if score > 0:
-                out.append(Span(t.start, t.end, score, "context",
-                                "capitalised word in a name's position" if score >= 0.5
-                                else "capitalised unknown word (doubtful)"))
+                out.append(
+                    Span(
+                        t.start,
+                        t.end,
+                        score,
+                        "context",
+                        "capitalised word in a name's position"
+                        if score >= 0.5
+                        else "capitalised unknown word (doubtful)",
+                    )
+                )
         return out
 
     def _letters(self, text: str) -> list[Span]:
@@ -293,11 +372,21 @@ class NameFinder:
             letters.update(re.findall(r"\b[A-Z]\b", m.group(1)))
             for w in TOKEN.finditer(m.group(1)):
                 word = POSSESSIVE.sub("", w.group())
-                if len(word) > 1 and word[0].isupper() and word.lower() != "and" and not (
-                    self.gaz.is_non_name(word) and not self.gaz.is_ambiguous(word)
+                if (
+                    len(word) > 1
+                    and word[0].isupper()
+                    and word.lower() != "and"
+                    and not (self.gaz.is_non_name(word) and not self.gaz.is_ambiguous(word))
                 ):
-                    out.append(Span(m.start(1) + w.start(), m.start(1) + w.start() + len(word),
-                                    0.85, "letter", "name in the title of a case (Re ...)"))
+                    out.append(
+                        Span(
+                            m.start(1) + w.start(),
+                            m.start(1) + w.start() + len(word),
+                            0.85,
+                            "letter",
+                            "name in the title of a case (Re ...)",
+                        )
+                    )
         for m in _LETTER_PAIR.finditer(text):
             pair = {m.group(1), m.group(2)}
             label = _LETTER_LABEL.search(text[max(0, m.start() - 12) : m.start()])
@@ -314,14 +403,25 @@ class NameFinder:
             if letter not in letters:
                 continue
             after = text[m.end() : m.end() + 12]
-            if letter == "A" and re.match(r"\s+[a-z]", after) and not re.match(
-                rf"\s+(?:(?:and|or)\s+[A-Z]\b|(?:{'|'.join(NAME_AFTER)})\b)", after
+            if (
+                letter == "A"
+                and re.match(r"\s+[a-z]", after)
+                and not re.match(
+                    rf"\s+(?:(?:and|or)\s+[A-Z]\b|(?:{'|'.join(NAME_AFTER)})\b)", after
+                )
             ):
                 continue  # the article
             if _LETTER_LABEL.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
-            out.append(Span(m.start(), m.end(), 0.8, "letter",
-                            "a letter standing for a person (judgment style)"))
+            out.append(
+                Span(
+                    m.start(),
+                    m.end(),
+                    0.8,
+                    "letter",
+                    "a letter standing for a person (judgment style)",
+                )
+            )
         return out
 
     def _org(self, text: str, span: Span) -> bool:
@@ -337,8 +437,11 @@ class NameFinder:
         for i, t in enumerate(toks):
             if t.low not in TITLES or i + 1 >= len(toks):
                 continue
-            if t.low in ("father", "sister", "master", "lord", "lady", "justice", "judge", "sr",
-                         "fr") and t.shape == "lower":
+            if (
+                t.low
+                in ("father", "sister", "master", "lord", "lady", "justice", "judge", "sr", "fr")
+                and t.shape == "lower"
+            ):
                 continue
             gap = text[t.end : toks[i + 1].start]
             if gap not in (" ", ". ", ".", " .") and not re.fullmatch(r"\.?\s", gap):
@@ -359,8 +462,9 @@ class NameFinder:
                 run.append(n)
                 j += 1
             if run:
-                out.append(Span(run[0].start, run[-1].end, 0.95, "title",
-                                f"after the title '{t.raw}'"))
+                out.append(
+                    Span(run[0].start, run[-1].end, 0.95, "title", f"after the title '{t.raw}'")
+                )
         return out
 
     def _gazetteer_runs(self, text: str, toks: Sequence[Tok], caps: set[int]) -> list[Span]:
@@ -383,8 +487,10 @@ class NameFinder:
                 if gap not in (" ", "-") or n.line != t.line:
                     break
                 if t.shape == "lower":
-                    if n.shape == "lower" and (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw)) and (
-                        n.raw not in gaz.stop
+                    if (
+                        n.shape == "lower"
+                        and (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw))
+                        and (n.raw not in gaz.stop)
                     ):
                         run.append(n)
                         j += 1
@@ -392,10 +498,16 @@ class NameFinder:
                     break
                 if not self._namelike(n, caps_line) or n.shape == "lower":
                     break
-                if caps_line and not (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw)) and (
-                    not (gaz.is_first(run[-1].raw) and all(
-                        gaz.is_name(r.raw) or gaz.is_ambiguous(r.raw) for r in run))
-                    or self._word(n.low)
+                if (
+                    caps_line
+                    and not (gaz.is_name(n.raw) or gaz.is_ambiguous(n.raw))
+                    and (
+                        not (
+                            gaz.is_first(run[-1].raw)
+                            and all(gaz.is_name(r.raw) or gaz.is_ambiguous(r.raw) for r in run)
+                        )
+                        or self._word(n.low)
+                    )
                 ):
                     break  # in capitals only the dictionary tells "CONOR RANG" from a surname
                 run.append(n)
@@ -471,12 +583,15 @@ class NameFinder:
                     break
                 if gaz.is_non_name(n.raw) and not gaz.is_ambiguous(n.raw):
                     break
-                if not gaz.is_name(n.raw) and (word_like(n.raw) or (
-                    n.line in caps and self._word(n.low)
-                )):
+                if not gaz.is_name(n.raw) and (
+                    word_like(n.raw) or (n.line in caps and self._word(n.low))
+                ):
                     break  # "MUM STATES", "mum asleep": a word, not a name
-                if n.line in caps and run and not gaz.is_name(n.raw) and not gaz.is_first(
-                    run[-1].raw
+                if (
+                    n.line in caps
+                    and run
+                    and not gaz.is_name(n.raw)
+                    and not gaz.is_first(run[-1].raw)
                 ):
                     break
                 run.append(n)
@@ -484,15 +599,18 @@ class NameFinder:
                 known = any(gaz.is_name(n.raw) for n in run)
                 score = 0.9 if known else (0.8 if run[0].shape != "lower" else 0.0)
                 if score:
-                    out.append(Span(run[0].start, run[-1].end, score, "role",
-                                    f"after the word '{t.raw}'"))
+                    out.append(
+                        Span(run[0].start, run[-1].end, score, "role", f"after the word '{t.raw}'")
+                    )
         # a name followed by a role in brackets: "Kelly Brown (mother)", "Dean (14)"
         for m in re.finditer(r"\(\s*([A-Za-z0-9][^()\n]{0,40})\)", text):
             inside = m.group(1).lower()
             words = re.findall(r"[a-z]+|\d+", inside)
-            if not words or not (words[0] in ROLE_WORDS or words[0].isdigit() or any(
-                w in ROLE_WORDS for w in words[:3]
-            )):
+            if not words or not (
+                words[0] in ROLE_WORDS
+                or words[0].isdigit()
+                or any(w in ROLE_WORDS for w in words[:3])
+            ):
                 continue
             before = [t for t in toks if t.end <= m.start() and t.end >= m.start() - 60]
             run = []
@@ -500,20 +618,30 @@ class NameFinder:
                 nxt = run[0].start if run else m.start()
                 if text[t.end : nxt].strip() not in ("", "-") or "\n" in text[t.end : nxt]:
                     break
-                if t.shape == "lower" or t.low in ROLE_WORDS or t.low in TITLES or (
-                    gaz.is_non_name(t.raw) and not gaz.is_ambiguous(t.raw)
+                if (
+                    t.shape == "lower"
+                    or t.low in ROLE_WORDS
+                    or t.low in TITLES
+                    or (gaz.is_non_name(t.raw) and not gaz.is_ambiguous(t.raw))
                 ):
                     break
                 run.insert(0, t)
                 if len(run) == 3:
                     break
             if run:
-                out.append(Span(run[0].start, run[-1].end, 0.9, "role",
-                                f"name followed by '({m.group(1)[:20]})'"))
+                out.append(
+                    Span(
+                        run[0].start,
+                        run[-1].end,
+                        0.9,
+                        "role",
+                        f"name followed by '({m.group(1)[:20]})'",
+                    )
+                )
         return out
 
     def _fields(self, text: str, caps: set[int]) -> list[Span]:
-        """"Mother: Kelly Brown", "Present: Jane Doe (SW), Dr Patel (GP)"."""
+        """ "Mother: Kelly Brown", "Present: Jane Doe (SW), Dr Patel (GP)"."""
         out: list[Span] = []
         gaz = self.gaz
         for m in re.finditer(r"(?m)^[ \t•*\-]*([A-Za-z][A-Za-z' ]{1,30}?)\s*[:\-–]\s*(.+)$", text):
@@ -526,8 +654,7 @@ class NameFinder:
             value_start = m.start(2)
             for item in re.finditer(r"[^,;/&]+", m.group(2)):
                 chunk = item.group()
-                chunk = re.sub(r"\(.*?\)|\s[-–]\s.*$|<.*?>", lambda x: " " * len(x.group()),
-                               chunk)
+                chunk = re.sub(r"\(.*?\)|\s[-–]\s.*$|<.*?>", lambda x: " " * len(x.group()), chunk)
                 words = list(TOKEN.finditer(chunk))
                 run: list[re.Match[str]] = []
                 for w in words:
@@ -544,8 +671,15 @@ class NameFinder:
                 if run and (len(run) >= 2 or gaz.is_name(run[0].group()) or len(words) == 1):
                     base = value_start + item.start()
                     end = base + run[-1].start() + len(POSSESSIVE.sub("", run[-1].group()))
-                    out.append(Span(base + run[0].start(), end, 0.85, "field",
-                                    f"after the label '{m.group(1).strip()}:'"))
+                    out.append(
+                        Span(
+                            base + run[0].start(),
+                            end,
+                            0.85,
+                            "field",
+                            f"after the label '{m.group(1).strip()}:'",
+                        )
+                    )
         return out
 
     def _signatures(self, text: str) -> list[Span]:
@@ -560,12 +694,21 @@ class NameFinder:
                 if not value:
                     continue
                 words = TOKEN.findall(value)
-                if 1 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not all(
-                    self.gaz.is_non_name(w) for w in words
+                if (
+                    1 <= len(words) <= 4
+                    and all(w[0].isupper() for w in words)
+                    and not all(self.gaz.is_non_name(w) for w in words)
                 ):
                     start = nxt.start() + nxt.group().index(value)
-                    out.append(Span(start, start + len(value.rstrip(".,")), 0.9, "signature",
-                                    f"signature after '{line.group().strip()}'"))
+                    out.append(
+                        Span(
+                            start,
+                            start + len(value.rstrip(".,")),
+                            0.9,
+                            "signature",
+                            f"signature after '{line.group().strip()}'",
+                        )
+                    )
                 break
         return out
 
@@ -579,12 +722,20 @@ class NameFinder:
                 if len(word) < 2:
                     continue
                 s = m.start(1) + part.start()
-                if gaz.is_name(word) or (gaz.is_ambiguous(word) and len(word) > 3 and
-                                         word.lower() not in gaz.stop):
+                if gaz.is_name(word) or (
+                    gaz.is_ambiguous(word) and len(word) > 3 and word.lower() not in gaz.stop
+                ):
                     out.append(Span(s, s + len(word), 0.8, "email", "name in an email address"))
                 elif len(word) > 4 and gaz.is_surname(word[1:]):
-                    out.append(Span(s, s + len(word), 0.7, "email",
-                                    "initial and surname in an email address"))
+                    out.append(
+                        Span(
+                            s,
+                            s + len(word),
+                            0.7,
+                            "email",
+                            "initial and surname in an email address",
+                        )
+                    )
         return out
 
 
@@ -622,9 +773,16 @@ def propagate(
                 score = 0.5 if _sentence_start(page_text, t.start) else 0.75
             else:
                 score = 0.85
-            found.append(Span(t.start, t.end, score, "mention",
-                              "a name found elsewhere in the document"
-                              + (" (doubtful: also an ordinary word)" if score < 0.6 else "")))
+            found.append(
+                Span(
+                    t.start,
+                    t.end,
+                    score,
+                    "mention",
+                    "a name found elsewhere in the document"
+                    + (" (doubtful: also an ordinary word)" if score < 0.6 else ""),
+                )
+            )
         out.append(found)
     return out
 

@@ -131,9 +131,7 @@ class SpacyPersons:
                 return True
             if not leading and word_like(t.raw) and not gaz.is_name(t.raw):
                 return True
-            return caps and not gaz.is_name(t.raw) and self.words is not None and self.words(
-                t.low
-            )
+            return caps and not gaz.is_name(t.raw) and self.words is not None and self.words(t.low)
 
         while toks and outside(toks[0], True):
             toks = toks[1:]

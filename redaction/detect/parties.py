@@ -46,8 +46,9 @@ def _words_regex(words: Sequence[str]) -> str:
 
 
 def _bounded(body: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-zÀ-ÖØ-öø-ÿ]){body}(?=['’]s\b|['’]|(?![A-Za-zÀ-ÖØ-öø-ÿ]))",
-                      re.IGNORECASE)
+    return re.compile(
+        rf"(?<![A-Za-zÀ-ÖØ-öø-ÿ]){body}(?=['’]s\b|['’]|(?![A-Za-zÀ-ÖØ-öø-ÿ]))", re.IGNORECASE
+    )
 
 
 class PartyMatcher:
@@ -64,17 +65,26 @@ class PartyMatcher:
                 words = _name_words(name)
                 if not words:
                     continue
-                self.variants.append(_Variant(_bounded(_words_regex(words)), party, True,
-                                              "full name", None))
+                self.variants.append(
+                    _Variant(_bounded(_words_regex(words)), party, True, "full name", None)
+                )
                 if len(words) > 2:
                     pair = [words[0], words[-1]]
-                    self.variants.append(_Variant(_bounded(_words_regex(pair)), party, True,
-                                                  "first name and surname", None))
+                    self.variants.append(
+                        _Variant(
+                            _bounded(_words_regex(pair)),
+                            party,
+                            True,
+                            "first name and surname",
+                            None,
+                        )
+                    )
                 if len(words) >= 2:
                     initials = r"\.?\s*".join(re.escape(w[0]) for w in words[:-1])
                     body = rf"{initials}\.?\s*{_words_regex(words[-1:])}"
-                    self.variants.append(_Variant(_bounded(body), party, True,
-                                                  "initial and surname", None))
+                    self.variants.append(
+                        _Variant(_bounded(body), party, True, "initial and surname", None)
+                    )
                     for w in words:
                         if len(w) >= 2:
                             label = "surname" if w == words[-1] else "given name"
@@ -99,11 +109,20 @@ class PartyMatcher:
         for cand in raw:
             if any(c.start < cand.end and cand.start < c.end for c in chosen):
                 continue
-            others = {p.party.label for p in raw if p.start == cand.start and p.end == cand.end
-                      and p.party is not cand.party}
+            others = {
+                p.party.label
+                for p in raw
+                if p.start == cand.start and p.end == cand.end and p.party is not cand.party
+            }
             if others:
-                cand = PartyMatch(cand.start, cand.end, cand.party, cand.score, cand.full,
-                                  cand.reason + "; also the name of " + ", ".join(sorted(others)))
+                cand = PartyMatch(
+                    cand.start,
+                    cand.end,
+                    cand.party,
+                    cand.score,
+                    cand.full,
+                    cand.reason + "; also the name of " + ", ".join(sorted(others)),
+                )
             chosen.append(cand)
         return sorted(chosen, key=lambda p: p.start)
 

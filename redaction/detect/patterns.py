@@ -197,8 +197,10 @@ def _postcodes(text: str) -> Iterator[Match]:
         seen.add(m.start())
         yield Match(POSTCODE, m.start(), m.end(), 0.95, "UK postcode")
     for m in _POSTCODE_ANYCASE.finditer(text):
-        if m.start() not in seen and not m.group().islower() or (
-            m.start() not in seen and _context(text, m.start(), ("postcode", "address"))
+        if (
+            m.start() not in seen
+            and not m.group().islower()
+            or (m.start() not in seen and _context(text, m.start(), ("postcode", "address")))
         ):
             if m.start() not in seen:
                 yield Match(POSTCODE, m.start(), m.end(), 0.7, "UK postcode (unusual case)")
@@ -299,8 +301,18 @@ def _schools(text: str) -> Iterator[Match]:
 
 
 RECOGNISERS: tuple[Recogniser, ...] = (
-    _emails, _phones, _postcodes, _addresses, _dobs, _nhs, _ni, _care_ids, _upn_uln,
-    _vehicles, _bank, _schools,
+    _emails,
+    _phones,
+    _postcodes,
+    _addresses,
+    _dobs,
+    _nhs,
+    _ni,
+    _care_ids,
+    _upn_uln,
+    _vehicles,
+    _bank,
+    _schools,
 )
 
 
@@ -313,20 +325,40 @@ def find_identifiers(text: str) -> list[Match]:
         last = merged[-1] if merged else None
         if last and last.kind == m.kind and m.start < last.end:
             if m.end > last.end or m.score > last.score:
-                merged[-1] = Match(m.kind, last.start, max(last.end, m.end),
-                                   max(last.score, m.score), last.reason)
+                merged[-1] = Match(
+                    m.kind, last.start, max(last.end, m.end), max(last.score, m.score), last.reason
+                )
             continue
         merged.append(m)
     # a phone number inside an NHS number, a date of birth inside an ID, ... the more specific wins
     out: list[Match] = []
-    priority = {NHS_NUMBER: 0, UPN: 0, ULN: 0, NI_NUMBER: 0, BANK: 1, EMAIL: 1, DATE_OF_BIRTH: 1,
-                SOCIAL_CARE_ID: 2, PHONE: 3, VEHICLE_REG: 3, POSTCODE: 4, ADDRESS: 5,
-                SCHOOL: 6, GP_PRACTICE: 6}
+    priority = {
+        NHS_NUMBER: 0,
+        UPN: 0,
+        ULN: 0,
+        NI_NUMBER: 0,
+        BANK: 1,
+        EMAIL: 1,
+        DATE_OF_BIRTH: 1,
+        SOCIAL_CARE_ID: 2,
+        PHONE: 3,
+        VEHICLE_REG: 3,
+        POSTCODE: 4,
+        ADDRESS: 5,
+        SCHOOL: 6,
+        GP_PRACTICE: 6,
+    }
     for m in merged:
-        clash = [o for o in merged if o is not m and o.start <= m.start and m.end <= o.end
-                 and (o.end - o.start) > (m.end - m.start)
-                 and priority.get(o.kind, 9) <= priority.get(m.kind, 9)
-                 and o.kind != ADDRESS]
+        clash = [
+            o
+            for o in merged
+            if o is not m
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            and priority.get(o.kind, 9) <= priority.get(m.kind, 9)
+            and o.kind != ADDRESS
+        ]
         if clash:
             continue
         out.append(m)

@@ -301,14 +301,23 @@ def test_child_competence_and_views_are_recorded(make_user, make_request, auth) 
     url = f"/staff/requests/{request.id}/actions/child-views"
     response = auth.client.post(url, data={"competence": "", "views": ""})
     assert b"Enter the child" in response.data
-    auth.client.post(url, data={"competence": "Aged 9; not yet able to understand the request.",
-                                "views": "Happy for mum to see the records."})
+    auth.client.post(
+        url,
+        data={
+            "competence": "Aged 9; not yet able to understand the request.",
+            "views": "Happy for mum to see the records.",
+        },
+    )
     assert request.child_competence_note.startswith("Aged 9")
     page = auth.client.get(f"/staff/requests/{request.id}").get_data(as_text=True)
     assert "Happy for mum to see the records." in page
     adult = make_request()
-    assert auth.client.post(f"/staff/requests/{adult.id}/actions/child-views",
-                            data={"views": "x"}).status_code == 200
+    assert (
+        auth.client.post(
+            f"/staff/requests/{adult.id}/actions/child-views", data={"views": "x"}
+        ).status_code
+        == 200
+    )
     assert adult.child_views_note is None
 
 
@@ -329,13 +338,22 @@ def test_evidence_date_defaults_to_when_it_was_uploaded(make_user, make_request,
     import re
 
     inputs = re.findall(r"<input[^>]*>", page.get_data(as_text=True))
-    values = [re.search(r'value="([^"]*)"', i)[1] for i in inputs
-              if 'name="on"' in i and "value=" in i]
+    values = [
+        re.search(r'value="([^"]*)"', i)[1] for i in inputs if 'name="on"' in i and "value=" in i
+    ]
     assert values == ["02", "01", "2026"]
 
 
 def test_secure_cookie_follows_https_base_url(fresh_app) -> None:
-    assert fresh_app(PUBLIC_BASE_URL="https://sar.council.example",
-                     SESSION_COOKIE_SECURE=None).config["SESSION_COOKIE_SECURE"] is True
-    assert fresh_app(PUBLIC_BASE_URL="http://127.0.0.1:5000",
-                     SESSION_COOKIE_SECURE=None).config["SESSION_COOKIE_SECURE"] is False
+    assert (
+        fresh_app(PUBLIC_BASE_URL="https://sar.council.example", SESSION_COOKIE_SECURE=None).config[
+            "SESSION_COOKIE_SECURE"
+        ]
+        is True
+    )
+    assert (
+        fresh_app(PUBLIC_BASE_URL="http://127.0.0.1:5000", SESSION_COOKIE_SECURE=None).config[
+            "SESSION_COOKIE_SECURE"
+        ]
+        is False
+    )

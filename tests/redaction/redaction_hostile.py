@@ -183,8 +183,11 @@ def hidden_docx(path: Path) -> Path:
         '</w:r></w:del><w:ins w:id="92" w:author="X"><w:r><w:t>Inserted Lucy Gray </w:t>'
         "</w:r></w:ins><w:r><w:t>Tracked changes.</w:t></w:r></w:p>"
     )
-    data = _rewrite(buf.getvalue(), "word/document.xml",
-                    lambda x: x.replace("<w:sectPr", tracked + "<w:sectPr", 1))
+    data = _rewrite(
+        buf.getvalue(),
+        "word/document.xml",
+        lambda x: x.replace("<w:sectPr", tracked + "<w:sectPr", 1),
+    )
     path.write_bytes(data)
     return path
 
@@ -215,10 +218,14 @@ def email_with_attachments(path: Path, attachment_docx: Path) -> Path:
         "Hello,\n\nDean's mother Kelly Brown phoned on 07700 900123.\n\nRegards,\nSue Smith"
     )
     msg.add_alternative("<p>Dean's mother <b>Kelly Brown</b> phoned.</p>", subtype="html")
-    msg.add_attachment(attachment_docx.read_bytes(), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       filename="notes.docx")
-    msg.add_attachment(b"Referral from Gary Hughes", maintype="text", subtype="plain",
-                       filename="referral.txt")
+    msg.add_attachment(
+        attachment_docx.read_bytes(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="notes.docx",
+    )
+    msg.add_attachment(
+        b"Referral from Gary Hughes", maintype="text", subtype="plain", filename="referral.txt"
+    )
     path.write_bytes(bytes(msg))
     return path

@@ -30,15 +30,18 @@ POPPLER = all(shutil.which(x) for x in ("pdftotext", "pdfinfo", "pdfdetach"))
 def _poppler_clean(pdf: Path, terms: list[str]) -> None:
     """pdftotext finds none of the terms; pdfinfo -meta and pdfdetach -list show nothing."""
     assert POPPLER, "poppler-utils must be installed (apt-get install poppler-utils)"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout.lower()
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.lower()
     for term in terms:
         assert term.lower() not in text, term
-    meta = subprocess.run(["pdfinfo", "-meta", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
+    meta = subprocess.run(
+        ["pdfinfo", "-meta", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     assert "<x:xmpmeta" not in meta and "Author:" not in meta and "Title:" not in meta
-    listing = subprocess.run(["pdfdetach", "-list", str(pdf)], capture_output=True, text=True,
-                             check=True).stdout
+    listing = subprocess.run(
+        ["pdfdetach", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     assert listing.strip() == "0 embedded files"
 
 
@@ -69,9 +72,22 @@ CASES: list[tuple[str, Callable[[Path], Path], list[str]]] = [
     ("form.pdf", h.form_pdf, ["Kelly Brown"]),
     ("attachment.pdf", h.attachment_pdf, ["Kelly Brown"]),
     ("incremental.pdf", h.incremental_pdf, ["Tom Jones"]),
-    ("hidden.docx", h.hidden_docx,
-     ["Kelly Brown", "Tom Jones", "Jane Doe", "Sian Evans", "Gary Hughes", "Ravi Patel",
-      "Ian Walsh", "Amy Clark", "Paul Moss", "Lucy Gray"]),
+    (
+        "hidden.docx",
+        h.hidden_docx,
+        [
+            "Kelly Brown",
+            "Tom Jones",
+            "Jane Doe",
+            "Sian Evans",
+            "Gary Hughes",
+            "Ravi Patel",
+            "Ian Walsh",
+            "Amy Clark",
+            "Paul Moss",
+            "Lucy Gray",
+        ],
+    ),
 ]
 
 
@@ -120,11 +136,13 @@ def test_when_scanned_page_then_warned_not_silent(tmp_path: Path) -> None:
 
 
 def test_when_hidden_layers_then_warnings(tmp_path: Path) -> None:
-    assert "invisible_text" in {w.code for w in extract(
-        h.invisible_text_pdf(tmp_path / "i.pdf")).warnings}
+    assert "invisible_text" in {
+        w.code for w in extract(h.invisible_text_pdf(tmp_path / "i.pdf")).warnings
+    }
     assert "white_text" in {w.code for w in extract(h.white_text_pdf(tmp_path / "w.pdf")).warnings}
-    assert "text_under_image" in {w.code for w in extract(
-        h.text_under_image_pdf(tmp_path / "u.pdf")).warnings}
+    assert "text_under_image" in {
+        w.code for w in extract(h.text_under_image_pdf(tmp_path / "u.pdf")).warnings
+    }
 
 
 @pytest.mark.parametrize(
@@ -162,33 +180,57 @@ def test_when_limits_exceeded_then_timeout_or_too_large(tmp_path: Path) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "redaction", *args], capture_output=True,
-                          text=True, timeout=240, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "redaction", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
 
 
 def test_cli_detect_apply_verify(tmp_path: Path) -> None:
     src = h.hidden_docx(tmp_path / "case.docx")
     parties = tmp_path / "parties.json"
-    parties.write_text(json.dumps({
-        "subject": {"names": ["Dean Brown"]},
-        "parties": [{"names": ["Kelly Brown"], "role": "mother"},
-                    {"names": ["Sian Evans"], "role": "social worker", "professional": True}],
-    }))
+    parties.write_text(
+        json.dumps(
+            {
+                "subject": {"names": ["Dean Brown"]},
+                "parties": [
+                    {"names": ["Kelly Brown"], "role": "mother"},
+                    {"names": ["Sian Evans"], "role": "social worker", "professional": True},
+                ],
+            }
+        )
+    )
     res = _cli("detect", str(src), "--parties", str(parties))
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["pages"] >= 1 and isinstance(data["warnings"], list)
     kelly = [f for f in data["findings"] if f["party"] == "Kelly Brown"]
     assert kelly and all(f["exemption"] == "TP" and f["role"] == "mother" for f in kelly)
-    assert set(kelly[0]) == {"kind", "text", "page", "start", "end", "rects", "score", "source",
-                             "reason", "exemption", "party", "role"}
+    assert set(kelly[0]) == {
+        "kind",
+        "text",
+        "page",
+        "start",
+        "end",
+        "rects",
+        "score",
+        "source",
+        "reason",
+        "exemption",
+        "party",
+        "role",
+    }
     sian = [f for f in data["findings"] if f["party"] == "Sian Evans"]
     assert sian and all(f["exemption"] is None for f in sian)
     out = tmp_path / "out.pdf"
     res = _cli("apply", str(src), "--out", str(out), "--parties", str(parties))
     assert res.returncode == 0, res.stderr
-    assert _cli("verify", str(out), "--term", "Kelly Brown", "--term", "Gary Hughes"
-                ).returncode == 0
+    assert (
+        _cli("verify", str(out), "--term", "Kelly Brown", "--term", "Gary Hughes").returncode == 0
+    )
     leak = _cli("verify", str(out), "--term", "Sian Evans")
     assert leak.returncode == 1 and json.loads(leak.stdout)["leaks"][0]["term"] == "Sian Evans"
 

@@ -6,8 +6,20 @@ from redaction.findings import Finding, Parties
 
 
 def test_when_finding_round_trips_through_json_then_equal() -> None:
-    f = Finding("PERSON", "Kelly", 2, 5, 10, ((1.0, 2.0, 3.0, 4.0),), 0.9, "ner", "why", "TP",
-                "Kelly Brown", "mother")
+    f = Finding(
+        "PERSON",
+        "Kelly",
+        2,
+        5,
+        10,
+        ((1.0, 2.0, 3.0, 4.0),),
+        0.9,
+        "ner",
+        "why",
+        "TP",
+        "Kelly Brown",
+        "mother",
+    )
     assert Finding.from_dict(f.to_dict()) == f
 
 
@@ -17,11 +29,15 @@ def test_when_manual_rectangle_then_minimal_dict_is_enough() -> None:
 
 
 def test_when_parties_json_then_subject_and_roles_parsed() -> None:
-    p = Parties.from_json({
-        "subject": {"names": ["Dean Brown", "Dean Smith"]},
-        "parties": [{"names": ["Kelly Brown"], "role": "mother"},
-                    {"names": ["Sian Evans"], "role": "social worker", "professional": True}],
-    })
+    p = Parties.from_json(
+        {
+            "subject": {"names": ["Dean Brown", "Dean Smith"]},
+            "parties": [
+                {"names": ["Kelly Brown"], "role": "mother"},
+                {"names": ["Sian Evans"], "role": "social worker", "professional": True},
+            ],
+        }
+    )
     assert p.subject is not None and p.subject.names == ("Dean Brown", "Dean Smith")
     assert [o.role for o in p.others] == ["mother", "social worker"]
     assert p.others[1].professional and not p.empty

@@ -30,8 +30,11 @@ def _upn(body: str) -> str:
         ("car reg AB12 CDE seen", "VEHICLE_REG", "AB12 CDE"),
         ("sort code 12-34-56", "BANK", "12-34-56"),
         ("account number 12345678", "BANK", "12345678"),
-        ("attends St Mary's C of E Primary School daily", "SCHOOL",
-         "St Mary's C of E Primary School"),
+        (
+            "attends St Mary's C of E Primary School daily",
+            "SCHOOL",
+            "St Mary's C of E Primary School",
+        ),
         ("registered at Brook Lane Surgery", "GP_PRACTICE", "Brook Lane Surgery"),
     ],
 )

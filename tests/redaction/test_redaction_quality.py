@@ -45,6 +45,9 @@ def test_when_judgment_style_or_unknown_name_then_flagged(
 
 
 def test_when_place_after_preposition_then_doubtful_not_confident(detector: Detector) -> None:
-    found = [f for f in detector.detect_text("She moved back to live in Pershore last year.")
-             if f.kind == "PERSON"]
+    found = [
+        f
+        for f in detector.detect_text("She moved back to live in Pershore last year.")
+        if f.kind == "PERSON"
+    ]
     assert all(f.score < 0.5 for f in found), found

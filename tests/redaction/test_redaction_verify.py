@@ -20,9 +20,9 @@ def _reference(terms: list[str], text: str) -> set[str]:
     hits = set()
     for term in terms:
         regex = _term_regex(term)
-        if regex.search(norm) or (" " in normalise(term).strip() and regex.search(
-            norm.replace(" ", "")
-        )):
+        if regex.search(norm) or (
+            " " in normalise(term).strip() and regex.search(norm.replace(" ", ""))
+        ):
             hits.add(term)
     return hits
 
@@ -44,8 +44,11 @@ def _fast(terms: list[str], text: str) -> set[str]:
         ("The Deanery", ["Dean"], set()),
         ("Deans and Dean", ["Dean", "Deans", "Deanery"], {"Dean", "Deans"}),
         ("report by J.  Bloggs", ["J. Bloggs"], {"J. Bloggs"}),
-        ("mail kelly.brown@gmail.com", ["kelly.brown@gmail.com", "brown"], {
-            "kelly.brown@gmail.com", "brown"}),
+        (
+            "mail kelly.brown@gmail.com",
+            ["kelly.brown@gmail.com", "brown"],
+            {"kelly.brown@gmail.com", "brown"},
+        ),
         ("nothing here", ["Kelly", "Brown"], set()),
     ],
 )
@@ -59,8 +62,10 @@ def test_combined_search_equals_one_pattern_per_term() -> None:
     rng = random.Random(7)
     alphabet = "abA -\n._'é\u00ad"
     for _ in range(1500):
-        terms = ["".join(rng.choice("abA -._é") for _ in range(rng.randint(1, 6))).strip() or "a"
-                 for _ in range(rng.randint(1, 6))]
+        terms = [
+            "".join(rng.choice("abA -._é") for _ in range(rng.randint(1, 6))).strip() or "a"
+            for _ in range(rng.randint(1, 6))
+        ]
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert _fast(terms, text) == _reference(terms, text), (terms, text)
 
