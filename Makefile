@@ -30,7 +30,12 @@ test: install
 
 bench: install
 	bash scripts/system-packages.sh
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@echo "== machine: $$(nproc) cores"
+	$(PY) bench/redaction_bench.py
+	$(PY) bench/redaction_eval.py --split heldout
+	$(PY) bench/redaction_eval.py --split fresh
+	$(PY) bench/redaction_eval.py --split heldout --unseen-names
+	@if [ -f bench/records_bench.py ]; then $(PY) bench/records_bench.py; fi
 
 lint: install
 	$(VENV)/bin/ruff check .
