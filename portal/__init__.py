@@ -55,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.services import search  # noqa: F401  (registers the full-text index DDL)
     from portal.staff.admin import bp as admin_bp
     from portal.staff.records import bp as records_bp
+    from portal.staff.review import bp as review_bp
     from portal.staff.views import bp as staff_bp
 
     login_manager.init_app(app)
@@ -69,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(records_bp)
+    app.register_blueprint(review_bp)
 
     # GOV.UK Frontend's stylesheet refers to its fonts and images under /assets/.
     assets = os.path.join(ROOT, "static", "govuk", "assets")

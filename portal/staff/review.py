@@ -1,0 +1,357 @@
+"""Redaction review pages: the documents to review, one document's pages with its suggested
+redactions, the people of the request, find-and-redact, withheld parts and harm opinions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from portal.access import roles_required
+from portal.extensions import db
+from portal.models import DocumentWork, FindingRecord, Role
+from portal.services import audit, review
+from portal.services.errors import NotFound, ServiceError
+from portal.staff.views import actor, get_request_or_404
+
+bp = Blueprint("review", __name__, url_prefix="/staff/requests")
+
+READ = (Role.CASEWORKER, Role.APPROVER)
+WORK = (Role.CASEWORKER,)
+KIND_CLASSES = {"person", "address", "phone", "email", "date", "identifier"}
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _done(
+    message: str, target: str, payload: dict[str, Any] | None = None
+) -> Response | tuple[Response, int]:
+    db.session.commit()
+    if _wants_json():
+        return jsonify({"ok": True, "message": message, **(payload or {})})
+    flash(message, "success")
+    return redirect(target)
+
+
+def _failed(exc: ServiceError, target: str) -> Response | tuple[Response, int]:
+    db.session.rollback()
+    if _wants_json():
+        status = 404 if isinstance(exc, NotFound) else (409 if "reload" in str(exc) else 400)
+        return jsonify({"ok": False, "error": str(exc)}), status
+    flash(str(exc), "error")
+    return redirect(target)
+
+
+def _work_or_404(request_id: int, document_id: int) -> DocumentWork:
+    work = db.session.scalar(
+        select(DocumentWork).where(
+            DocumentWork.request_id == request_id, DocumentWork.document_id == document_id
+        )
+    )
+    if work is None:
+        abort(404)
+    return work
+
+
+@bp.route("/<int:request_id>/review")
+@roles_required(*READ)
+def index(request_id: int) -> str:
+    """The documents to review: who is on each and how far they have got."""
+    req = get_request_or_404(request_id)
+    return render_template(
+        "staff/review_index.html",
+        req=req,
+        progress=review.progress(req.id),
+        withheld=review.withheld_parts(req.id),
+        missing=review.harm_opinions_missing(req.id),
+        exemptions=review.EXEMPTIONS,
+        labels=review.EXEMPTION_LABELS,
+        title="Review redactions",
+    )
+
+
+@bp.route("/<int:request_id>/review/<int:document_id>")
+@roles_required(*READ)
+def document(request_id: int, document_id: int) -> str:
+    """One document: page images with the suggested redactions drawn over them, the text."""
+    req = get_request_or_404(request_id)
+    work = _work_or_404(req.id, document_id)
+    findings = list(
+        db.session.scalars(
+            select(FindingRecord)
+            .where(FindingRecord.request_id == req.id, FindingRecord.document_id == document_id)
+            .order_by(FindingRecord.page, FindingRecord.start)
+        )
+    )
+    people = review.parties(req.id)
+    subject_ids = {f.id for f in findings if review.is_subject_finding(f, people)}
+    state = review.progress(req.id)
+    order = [d["document_id"] for d in state["documents"]]
+    position = order.index(document_id)
+    next_id = order[position + 1] if position + 1 < len(order) else None
+    audit.record(actor(), "document_viewed", req.id, document_id=document_id)
+    db.session.commit()
+    return render_template(
+        "staff/review_document.html",
+        req=req,
+        work=work,
+        pages=review.page_texts(req.id, document_id),
+        findings=findings,
+        outcomes=review.outcomes(req.id, document_id),
+        subject_ids=subject_ids,
+        manual=review.manual_redactions(req.id, document_id),
+        withheld=review.withheld_parts(req.id, document_id),
+        doc=next(d for d in state["documents"] if d["document_id"] == document_id),
+        next_id=next_id,
+        exemptions=review.EXEMPTIONS,
+        labels=review.EXEMPTION_LABELS,
+        kind_classes=KIND_CLASSES,
+        can_work=current_user.has_role(Role.CASEWORKER),
+        title="Review " + work.document.title,
+    )
+
+
+@bp.route("/<int:request_id>/review/<int:document_id>/page/<int:page>.png")
+@roles_required(*READ)
+def page_image(request_id: int, document_id: int, page: int) -> Response:
+    """A page of the working copy as an image (personal data: every view is audited)."""
+    req = get_request_or_404(request_id)
+    _work_or_404(req.id, document_id)
+    try:
+        path = review.page_image(req.id, document_id, page)
+    except NotFound:
+        abort(404)
+    audit.record(actor(), "page_viewed", req.id, document_id=document_id, page=page)
+    db.session.commit()
+    with open(path, "rb") as image:
+        body = image.read()
+    # personal data: never cached by the browser or a proxy
+    return Response(body, mimetype="image/png", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.route("/<int:request_id>/review/<int:document_id>/claim", methods=["POST"])
+@roles_required(*WORK)
+def claim(request_id: int, document_id: int) -> Response | tuple[Response, int]:
+    """Take a document to review, give it back, or mark it reviewed."""
+    req = get_request_or_404(request_id)
+    target = url_for("review.document", request_id=req.id, document_id=document_id)
+    what = request.form.get("action", "claim")
+    try:
+        if what == "release":
+            review.release_document(req.id, document_id, actor())
+            message = "Document released for someone else to review"
+        elif what == "finish":
+            review.finish_document(req.id, document_id, actor())
+            message = "Document marked as reviewed"
+            target = url_for("review.index", request_id=req.id)
+        else:
+            review.claim_document(req.id, document_id, actor())
+            message = "You are reviewing this document"
+    except ServiceError as exc:
+        return _failed(exc, target)
+    return _done(message, target)
+
+
+@bp.route("/<int:request_id>/review/findings/<int:finding_id>", methods=["POST"])
+@roles_required(*WORK)
+def decide(request_id: int, finding_id: int) -> Response | tuple[Response, int]:
+    """Accept or reject one suggested redaction (a form post or a JSON post from the screen)."""
+    req = get_request_or_404(request_id)
+    finding = db.session.get(FindingRecord, finding_id)
+    if finding is None or finding.request_id != req.id:
+        abort(404)
+    data = request.get_json(silent=True) or request.form
+    target = (
+        url_for("review.document", request_id=req.id, document_id=finding.document_id)
+        + f"#finding-{finding.id}"
+    )
+    try:
+        row = review.decide_finding(
+            finding.id,
+            str(data.get("decision", "")),
+            data.get("exemption") or None,
+            data.get("note") or None,
+            actor(),
+            expected_version=_int(data.get("version")),
+        )
+    except ServiceError as exc:
+        return _failed(exc, target)
+    payload = {"decision": row.decision, "exemption": row.exemption, "version": row.version}
+    return _done(f"Suggestion {row.decision}", target, payload)
+
+
+@bp.route("/<int:request_id>/review/<int:document_id>/manual", methods=["POST"])
+@roles_required(*WORK)
+def manual(request_id: int, document_id: int) -> Response | tuple[Response, int]:
+    """Add a rectangle drawn on a page (in PDF points), or remove one."""
+    req = get_request_or_404(request_id)
+    target = url_for("review.document", request_id=req.id, document_id=document_id)
+    data = request.get_json(silent=True) or request.form
+    try:
+        remove = _int(data.get("remove"))
+        if remove is not None:
+            review.remove_manual(req.id, remove, actor())
+            return _done("Redaction removed", target)
+        rect = data.get("rect")
+        if rect is None:
+            rect = [data.get(k) for k in ("x0", "y0", "x1", "y1")]
+        row = review.add_manual(
+            req.id,
+            document_id,
+            _int(data.get("page")) or 0,
+            [rect],
+            str(data.get("exemption", "")),
+            data.get("note") or None,
+            actor(),
+        )
+    except ServiceError as exc:
+        return _failed(exc, target)
+    return _done("Redaction added", target, {"id": row.id, "rects": row.rects})
+
+
+@bp.route("/<int:request_id>/review/<int:document_id>/withhold", methods=["POST"])
+@roles_required(*WORK)
+def withhold(request_id: int, document_id: int) -> Response | tuple[Response, int]:
+    """Withhold the document or one page of it with the reason, or release a withheld part."""
+    req = get_request_or_404(request_id)
+    target = url_for("review.document", request_id=req.id, document_id=document_id)
+    try:
+        release = _int(request.form.get("release"))
+        if release is not None:
+            review.unwithhold(req.id, release, actor())
+            return _done("No longer withheld", target)
+        page = _int(request.form.get("page")) if request.form.get("scope") == "page" else None
+        if request.form.get("scope") == "page" and page is None:
+            raise ServiceError("Enter the page number")
+        review.withhold(
+            req.id,
+            document_id,
+            page,
+            request.form.get("exemption", ""),
+            request.form.get("reason", ""),
+            actor(),
+        )
+    except ServiceError as exc:
+        return _failed(exc, target)
+    return _done("Page withheld" if page else "Document withheld", target)
+
+
+@bp.route("/<int:request_id>/people", methods=["GET", "POST"])
+@roles_required(*READ)
+def people(request_id: int) -> str | Response | tuple[Response, int]:
+    """Every person of the request and what happens to every mention of them."""
+    req = get_request_or_404(request_id)
+    target = url_for("review.people", request_id=req.id)
+    if request.method == "POST":
+        if not current_user.has_role(Role.CASEWORKER):
+            abort(403)
+        party_id = _int(request.form.get("party"))
+        try:
+            if party_id is None:
+                raise ServiceError("Choose a person")
+            review.decide_person(
+                req.id,
+                party_id,
+                request.form.get("decision", ""),
+                request.form.get("basis", "none"),
+                request.form.get("factors"),
+                request.form.get("exemption") or None,
+                actor(),
+                expected_version=_int(request.form.get("version")),
+            )
+        except ServiceError as exc:
+            return _failed(exc, target + (f"#party-{party_id}" if party_id else ""))
+        return _done("Decision recorded for every mention", target + f"#party-{party_id}")
+    everyone = review.parties(req.id)
+    counts = {p.id: len(review.findings_of_party(req.id, p.id)) for p in everyone}
+    return render_template(
+        "staff/review_people.html",
+        req=req,
+        subject=[p for p in everyone if p.subject],
+        others=[p for p in everyone if not p.subject and not p.professional],
+        professionals=[p for p in everyone if p.professional and not p.subject],
+        decisions=review.person_decisions(req.id),
+        counts=counts,
+        exemptions=review.EXEMPTIONS,
+        labels=review.EXEMPTION_LABELS,
+        can_work=current_user.has_role(Role.CASEWORKER),
+        title="People: withhold or disclose",
+    )
+
+
+@bp.route("/<int:request_id>/find-redact", methods=["POST"])
+@roles_required(*WORK)
+def find_redact(request_id: int) -> Response | tuple[Response, int]:
+    """Redact every occurrence of a phrase across the documents of the request."""
+    req = get_request_or_404(request_id)
+    target = request.form.get("back") or ""
+    if not target.startswith(f"/staff/requests/{req.id}/"):
+        target = url_for("review.index", request_id=req.id)
+    try:
+        rows = review.find_and_redact(
+            req.id, request.form.get("phrase", ""), request.form.get("exemption", ""), actor()
+        )
+    except ServiceError as exc:
+        return _failed(exc, target)
+    documents = len({r.document_id for r in rows})
+    return _done(f"{len(rows)} occurrence(s) redacted in {documents} document(s)", target)
+
+
+@bp.route("/<int:request_id>/harm", methods=["GET", "POST"])
+@roles_required(*READ)
+def harm(request_id: int) -> str | Response | tuple[Response, int]:
+    """Opinions of the social worker or health professional on harm-based exemptions."""
+    req = get_request_or_404(request_id)
+    target = url_for("review.harm", request_id=req.id)
+    if request.method == "POST":
+        if not current_user.has_role(Role.CASEWORKER):
+            abort(403)
+        try:
+            opinion_id = _int(request.form.get("opinion_id"))
+            if opinion_id is not None:
+                review.record_harm_opinion(
+                    req.id, opinion_id, request.form.get("opinion", ""), actor()
+                )
+                message = "Opinion recorded"
+            else:
+                review.request_harm_opinion(
+                    req.id,
+                    request.form.get("exemption", ""),
+                    request.form.get("asked_of", ""),
+                    actor(),
+                )
+                message = "Opinion requested"
+        except ServiceError as exc:
+            return _failed(exc, target)
+        return _done(message, target)
+    return render_template(
+        "staff/review_harm.html",
+        req=req,
+        opinions=review.harm_opinions(req.id),
+        missing=review.harm_opinions_missing(req.id),
+        harm_codes=sorted(review.HARM_BASED),
+        labels=review.EXEMPTION_LABELS,
+        can_work=current_user.has_role(Role.CASEWORKER),
+        title="Harm opinions",
+    )

@@ -1,0 +1,188 @@
+// The review screen: keyboard shortcuts (j/k/a/r/e/n), decisions posted without a reload, and
+// rectangles drawn on a page image. Every form also works without this script.
+(function () {
+  'use strict'
+  var root = document.querySelector('[data-module=review]')
+  if (!root || !window.fetch) return
+  var tokenMeta = document.querySelector('meta[name=csrf-token]')
+  var token = tokenMeta ? tokenMeta.getAttribute('content') : ''
+  var status = root.querySelector('[data-role=status]')
+  var rows = Array.prototype.slice.call(root.querySelectorAll('li[data-finding]'))
+  var current = -1
+
+  function say (message) { if (status) status.textContent = message }
+
+  function post (url, body) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRFToken': token },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok || !data.ok) throw new Error(data.error || 'Not saved')
+        return data
+      })
+    })
+  }
+
+  function boxes (id) {
+    return root.querySelectorAll('rect[data-finding="' + id + '"]')
+  }
+
+  function select (index) {
+    if (!rows.length) return
+    if (current >= 0) {
+      rows[current].classList.remove('is-current')
+      Array.prototype.forEach.call(boxes(rows[current].getAttribute('data-finding')), function (b) { b.classList.remove('is-current') })
+    }
+    current = (index + rows.length) % rows.length
+    var row = rows[current]
+    row.classList.add('is-current')
+    var marks = boxes(row.getAttribute('data-finding'))
+    Array.prototype.forEach.call(marks, function (b) { b.classList.add('is-current') })
+    ;(marks[0] || row).scrollIntoView({ block: 'center', behavior: 'smooth' })
+    row.focus({ preventScroll: true })
+  }
+
+  function setState (row, state) {
+    ['pending', 'accepted', 'rejected'].forEach(function (s) {
+      row.classList.remove('app-finding--' + s)
+      Array.prototype.forEach.call(boxes(row.getAttribute('data-finding')), function (b) { b.classList.remove('app-box--' + s) })
+    })
+    row.classList.add('app-finding--' + state)
+    Array.prototype.forEach.call(boxes(row.getAttribute('data-finding')), function (b) { b.classList.add('app-box--' + state) })
+  }
+
+  function decide (row, decision) {
+    var form = row.querySelector('form')
+    if (!form) return
+    if (decision === 'accepted' && !form.querySelector('button[value=accepted]')) {
+      say('This is the data subject\'s own data: it cannot be redacted')
+      return
+    }
+    var exemption = form.querySelector('[data-role=exemption]')
+    var version = form.querySelector('[data-role=version]')
+    var note = form.querySelector('input[name=note]')
+    post(form.getAttribute('action'), {
+      decision: decision,
+      exemption: exemption ? exemption.value : null,
+      note: note ? note.value : '',
+      version: version ? Number(version.value) : null
+    }).then(function (data) {
+      if (version) version.value = data.version
+      setState(row, decision)
+      var text = row.querySelector('[data-role=state]')
+      if (text) text.textContent = decision === 'accepted' ? 'Redact (' + data.exemption + ')' : 'Disclose'
+      say(data.message)
+      if (current === rows.indexOf(row) && current < rows.length - 1) select(current + 1)
+    }).catch(function (error) { say(error.message) })
+  }
+
+  rows.forEach(function (row, index) {
+    row.addEventListener('click', function (event) {
+      if (event.target.closest('button, select, input')) return
+      select(index)
+    })
+    var form = row.querySelector('form')
+    if (!form) return
+    form.addEventListener('submit', function (event) {
+      var button = event.submitter
+      if (!button || !button.value) return
+      event.preventDefault()
+      select(index)
+      decide(row, button.value)
+    })
+  })
+
+  document.addEventListener('keydown', function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return
+    var target = event.target
+    if (target.closest && target.closest('input, textarea, select, [contenteditable]')) {
+      if (event.key === 'Escape' && target.blur) target.blur()
+      return
+    }
+    var row = rows[current]
+    switch (event.key) {
+      case 'j': select(current + 1); break
+      case 'k': select(current - 1); break
+      case 'a': if (row) decide(row, 'accepted'); break
+      case 'r': if (row) decide(row, 'rejected'); break
+      case 'e':
+        if (row) {
+          var exemption = row.querySelector('[data-role=exemption]')
+          if (exemption) exemption.focus()
+        }
+        break
+      case 'n':
+        if (root.getAttribute('data-next-url')) window.location.assign(root.getAttribute('data-next-url'))
+        else say('This is the last document')
+        break
+      default: return
+    }
+    event.preventDefault()
+  })
+
+  // Drawing: drag on a page to make a rectangle; its corners (in PDF points, thanks to the
+  // SVG viewBox) fill the page's "add a redaction" form, which then posts them.
+  Array.prototype.forEach.call(root.querySelectorAll('.app-page'), function (page) {
+    var svg = page.querySelector('svg')
+    var section = page.closest('section')
+    var form = section && section.querySelector('[data-role=manual-form]')
+    if (!svg || !form) return
+    var start = null
+    var box = null
+    function point (event) {
+      var p = svg.createSVGPoint()
+      p.x = event.clientX
+      p.y = event.clientY
+      return p.matrixTransform(svg.getScreenCTM().inverse())
+    }
+    svg.addEventListener('mousedown', function (event) {
+      var hit = event.target.getAttribute && event.target.getAttribute('data-finding')
+      if (hit) {
+        select(rows.findIndex(function (r) { return r.getAttribute('data-finding') === hit }))
+        return
+      }
+      start = point(event)
+      box = document.createElementNS('http://www.w3.org/2000/svg', 'rect')
+      box.setAttribute('class', 'app-box app-box--drawing')
+      svg.appendChild(box)
+      event.preventDefault()
+    })
+    svg.addEventListener('mousemove', function (event) {
+      if (!start) return
+      var p = point(event)
+      box.setAttribute('x', Math.min(start.x, p.x))
+      box.setAttribute('y', Math.min(start.y, p.y))
+      box.setAttribute('width', Math.abs(p.x - start.x))
+      box.setAttribute('height', Math.abs(p.y - start.y))
+    })
+    window.addEventListener('mouseup', function (event) {
+      if (!start) return
+      var p = point(event)
+      var rect = [Math.min(start.x, p.x), Math.min(start.y, p.y), Math.max(start.x, p.x), Math.max(start.y, p.y)]
+      start = null
+      if (rect[2] - rect[0] < 2 || rect[3] - rect[1] < 2) { svg.removeChild(box); return }
+      ;['x0', 'y0', 'x1', 'y1'].forEach(function (k, i) {
+        form.querySelector('[data-coord=' + k + ']').value = rect[i].toFixed(1)
+      })
+      var details = form.querySelector('[data-role=manual-details]')
+      if (details) details.open = true
+      var select = form.querySelector('[data-role=exemption]')
+      if (select) select.focus()
+      say('Rectangle drawn: choose the exemption and add the redaction')
+    })
+    form.addEventListener('submit', function (event) {
+      event.preventDefault()
+      var value = function (name) { var f = form.querySelector('[name=' + name + ']'); return f ? f.value : '' }
+      post(form.getAttribute('action'), {
+        page: Number(value('page')),
+        rect: ['x0', 'y0', 'x1', 'y1'].map(function (k) { return Number(value(k)) }),
+        exemption: value('exemption'),
+        note: value('note')
+      }).then(function () { window.location.reload() })
+        .catch(function (error) { say(error.message) })
+    })
+  })
+})()

@@ -1,0 +1,403 @@
+"""Redaction review: decisions per mention and per person, the subject's own data, stale
+decisions, find-and-redact, manual rectangles, withheld pages, harm opinions, what the release
+builder is told to redact, and the review screens."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+import pytest
+from sqlalchemy import select, update
+
+from portal.extensions import db
+from portal.models import (
+    AuditEvent,
+    Channel,
+    Document,
+    DocumentWork,
+    FindingDecision,
+    FindingRecord,
+    Request,
+    RequestParty,
+    Role,
+    User,
+)
+from portal.services import detection, review
+from portal.services.actor import Actor
+from portal.services.errors import ServiceError
+
+PAGES = {
+    "D1": [
+        "Home visit. Katie Brown and her mum Kelly Brown were at home.",
+        "SW Sarah Jones spoke to Kelly Browne about school.",
+    ],
+    "D2": ["Letter copied to Kelly Brown. Katie Brown attended well. Kelly   brown signed."],
+}
+# (document, page, text, party, role, exemption)
+FINDINGS = [
+    ("D1", 1, "Katie Brown", "Katie Brown", "subject", None),
+    ("D1", 1, "Kelly Brown", "Kelly Brown", "third party", "TP"),
+    ("D1", 2, "Sarah Jones", "Sarah Jones", "professional", None),
+    ("D1", 2, "Kelly Browne", "Kelly Brown", "third party", "TP"),
+    ("D2", 1, "Kelly Brown", "Kelly Brown", "third party", "TP"),
+    ("D2", 1, "Katie Brown", "Katie Brown", "subject", None),
+]
+
+
+@dataclass
+class Case:
+    request: Request
+    worker: Actor
+    other: Actor
+    docs: dict[str, int]
+    parties: dict[str, RequestParty]
+
+    def finding(self, doc: str, text: str) -> FindingRecord:
+        return db.session.scalars(
+            select(FindingRecord).where(
+                FindingRecord.document_id == self.docs[doc], FindingRecord.text == text
+            )
+        ).one()
+
+
+def write_pdf(path: str, pages: list[str]) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    pdf = pymupdf.open()
+    for body in pages:
+        page = pdf.new_page(width=595, height=842)
+        page.insert_text((72, 100), body, fontsize=11)
+    pdf.save(path)
+    pdf.close()
+
+
+@pytest.fixture()
+def case(app, tmp_path, monkeypatch, make_user, make_request) -> Case:
+    monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(tmp_path / "documents"))
+    worker = Actor.staff(make_user(Role.CASEWORKER, name="Rita Reviewer"))
+    other = Actor.staff(make_user(Role.CASEWORKER, name="Oscar Other"))
+    request = make_request(first_names="Katie", last_name="Brown", actor=worker)
+    people = {
+        "subject": RequestParty(
+            request_id=request.id,
+            names=["Katie Brown", "Katie Smith"],
+            role="data subject",
+            subject=True,
+        ),
+        "mother": RequestParty(
+            request_id=request.id, names=["Kelly Brown", "Kelly Browne"], role="mother"
+        ),
+        "sw": RequestParty(
+            request_id=request.id, names=["Sarah Jones"], role="social worker", professional=True
+        ),
+    }
+    db.session.add_all(people.values())
+    docs = {}
+    for n, (ext, pages) in enumerate(PAGES.items(), start=1):
+        doc = Document(
+            external_id=f"{ext}-{request.id}",
+            doc_type="case_note",
+            title=f"Note {n}",
+            filename=f"{ext}.pdf",
+            stored_name=f"{ext}.pdf",
+            sha256=str(n) * 64,
+            size=1,
+        )
+        db.session.add(doc)
+        db.session.flush()
+        docs[ext] = doc.id
+        db.session.add(DocumentWork(request_id=request.id, document_id=doc.id))
+        db.session.flush()
+        path = detection.working_copy_path(app.config["DOCUMENTS_DIR"], request.id, doc.id)
+        write_pdf(path, pages)
+        found = []
+        with pymupdf.open(path) as pdf:
+            for d, page_no, text, party, role, exemption in FINDINGS:
+                if d != ext:
+                    continue
+                page = pdf[page_no - 1]
+                body = page.get_text()
+                start = body.index(text)
+                rect = page.search_for(text)[0]
+                found.append(
+                    {
+                        "kind": "person",
+                        "text": text,
+                        "page": page_no,
+                        "start": start,
+                        "end": start + len(text),
+                        "rects": [[rect.x0, rect.y0, rect.x1, rect.y1]],
+                        "score": 0.9,
+                        "source": "parties",
+                        "exemption": exemption,
+                        "party": party,
+                        "role": role,
+                    }
+                )
+        detection.store_findings(request.id, doc.id, found, len(pages), [], os.path.basename(path))
+    db.session.commit()
+    return Case(request, worker, other, docs, people)
+
+
+def test_accept_and_reject_a_finding(case: Case) -> None:
+    kelly = case.finding("D1", "Kelly Brown")
+    row = review.decide_finding(kelly.id, "accepted", "TP", "mother", case.worker)
+    db.session.commit()
+    assert (row.decision, row.exemption, row.scope) == ("accepted", "TP", "mention")
+    sarah = case.finding("D1", "Sarah Jones")
+    review.decide_finding(sarah.id, "rejected", None, None, case.worker)
+    db.session.commit()
+    outcomes = review.outcomes(case.request.id)
+    assert outcomes[kelly.id].decision == "accepted"
+    assert outcomes[sarah.id].decision == "rejected"
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "finding_decided").limit(1)
+    ).one()
+    assert event.actor_id == case.worker.user_id
+    assert "Kelly" not in str(event.detail)  # ids only, never the redacted text
+    with pytest.raises(ServiceError, match="exemption"):
+        review.decide_finding(kelly.id, "accepted", "NOPE", None, case.worker)
+
+
+def test_the_subjects_own_data_cannot_be_redacted(case: Case) -> None:
+    katie = case.finding("D1", "Katie Brown")
+    with pytest.raises(ServiceError, match="data subject"):
+        review.decide_finding(katie.id, "accepted", "TP", None, case.worker)
+    with pytest.raises(ServiceError, match="data subject"):
+        review.decide_person(
+            case.request.id,
+            case.parties["subject"].id,
+            "withhold",
+            "none",
+            None,
+            "TP",
+            case.worker,
+        )
+    # disclosing it is fine
+    review.decide_finding(katie.id, "rejected", None, None, case.worker)
+
+
+def test_withholding_a_person_covers_every_document_and_spelling(case: Case) -> None:
+    mother = case.parties["mother"]
+    review.decide_person(case.request.id, mother.id, "withhold", "none", None, "TP", case.worker)
+    db.session.commit()
+    mentions = review.findings_of_party(case.request.id, mother.id)
+    assert {(f.document_id, f.text) for f in mentions} == {
+        (case.docs["D1"], "Kelly Brown"),
+        (case.docs["D1"], "Kelly Browne"),
+        (case.docs["D2"], "Kelly Brown"),
+    }
+    outcomes = review.outcomes(case.request.id)
+    for f in mentions:
+        assert outcomes[f.id].decision == "accepted" and outcomes[f.id].scope == "person"
+    # a later per-mention decision wins, and survives a later change of the person decision
+    browne = case.finding("D1", "Kelly Browne")
+    version = db.session.scalar(
+        select(FindingDecision.version).where(FindingDecision.finding_id == browne.id)
+    )
+    review.decide_finding(browne.id, "rejected", None, "she consented", case.worker, version)
+    review.decide_person(
+        case.request.id, mother.id, "withhold", "none", None, "SW-HARM", case.worker, 1
+    )
+    db.session.commit()
+    outcomes = review.outcomes(case.request.id)
+    assert outcomes[browne.id].decision == "rejected"
+    assert outcomes[case.finding("D2", "Kelly Brown").id].exemption == "SW-HARM"
+
+
+def test_disclosing_a_third_party_needs_a_basis(case: Case) -> None:
+    mother = case.parties["mother"]
+    with pytest.raises(ServiceError, match="consent"):
+        review.decide_person(
+            case.request.id, mother.id, "disclose", "none", None, None, case.worker
+        )
+    with pytest.raises(ServiceError, match="factors"):
+        review.decide_person(
+            case.request.id,
+            mother.id,
+            "disclose",
+            "reasonable_without_consent",
+            "",
+            None,
+            case.worker,
+        )
+    review.decide_person(
+        case.request.id,
+        mother.id,
+        "disclose",
+        "reasonable_without_consent",
+        "already known to the requester",
+        None,
+        case.worker,
+    )
+    # professionals are disclosed without a basis
+    review.decide_person(
+        case.request.id, case.parties["sw"].id, "disclose", "none", None, None, case.worker
+    )
+
+
+def test_a_second_reviewers_stale_decision_is_refused(case: Case) -> None:
+    kelly = case.finding("D1", "Kelly Brown")
+    # both reviewers open the screen while the finding is undecided (version 0)
+    review.decide_finding(kelly.id, "accepted", "TP", None, case.worker, expected_version=0)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="changed by Rita Reviewer at .*; reload"):
+        review.decide_finding(kelly.id, "rejected", None, None, case.other, expected_version=0)
+    db.session.rollback()
+    stored = db.session.scalars(
+        select(FindingDecision).where(FindingDecision.finding_id == kelly.id)
+    ).one()
+    assert stored.decision == "accepted" and stored.decided_by_id == case.worker.user_id
+
+
+def test_a_concurrent_write_between_read_and_flush_is_refused(case: Case) -> None:
+    kelly = case.finding("D1", "Kelly Brown")
+    review.decide_finding(kelly.id, "accepted", "TP", None, case.worker)
+    db.session.commit()
+    row = db.session.scalars(
+        select(FindingDecision).where(FindingDecision.finding_id == kelly.id)
+    ).one()
+    assert row.version == 1
+    # another process commits version 2 after this session loaded version 1
+    db.session.execute(
+        update(FindingDecision)
+        .where(FindingDecision.id == row.id)
+        .values(version=2)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(ServiceError, match="reload"):
+        review.decide_finding(kelly.id, "rejected", None, None, case.other)
+
+
+def test_find_and_redact_every_occurrence_across_documents(case: Case) -> None:
+    rows = review.find_and_redact(case.request.id, "  kelly   BROWN ", "TP", case.worker)
+    db.session.commit()
+    where = sorted((r.document_id, r.page) for r in rows)
+    # D1 p1 "Kelly Brown", D1 p2 "Kelly Browne", D2 twice (one with extra spaces)
+    assert (case.docs["D1"], 1) in where and (case.docs["D1"], 2) in where
+    assert sum(d == case.docs["D2"] for d, _ in where) == 2
+    for r in rows:
+        x0, y0, x1, y1 = r.rects[0]
+        assert x1 > x0 and y1 > y0 and r.exemption == "TP"
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "find_and_redact")
+    ).one()
+    assert event.detail["occurrences"] == len(rows) and "phrase" not in event.detail
+
+
+def test_manual_rectangle_and_withheld_page_and_effective_redactions(case: Case) -> None:
+    d1 = case.docs["D1"]
+    manual = review.add_manual(
+        case.request.id, d1, 2, [[300, 400, 100, 450]], "CRIME", "police ref", case.worker
+    )
+    assert manual.rects == [[100.0, 400.0, 300.0, 450.0]]
+    with pytest.raises(ServiceError):
+        review.add_manual(case.request.id, d1, 9, [[1, 1, 50, 50]], "TP", None, case.worker)
+    review.withhold(case.request.id, d1, 2, "LPP", "legal advice", case.worker)
+    review.withhold(case.request.id, case.docs["D2"], None, "REF", "reference", case.worker)
+    kelly = case.finding("D1", "Kelly Brown")
+    review.decide_finding(kelly.id, "accepted", "TP", None, case.worker)
+    review.decide_finding(case.finding("D1", "Sarah Jones").id, "rejected", None, None, case.worker)
+    db.session.commit()
+    items = review.effective_redactions(case.request.id, d1)
+    assert {(i["page"], i["exemption"], i["source"]) for i in items} == {
+        (2, "LPP", "withheld page"),
+        (1, "TP", "finding (mention)"),
+        (2, "CRIME", "manual"),
+    }
+    assert [i["rects"] for i in items if i["source"] == "finding (mention)"] == [kelly.rects]
+    d2 = review.effective_redactions(case.request.id, case.docs["D2"])
+    assert d2 == [{"page": None, "rects": [], "exemption": "REF", "source": "withheld document"}]
+    review.remove_manual(case.request.id, manual.id, case.worker)
+    assert all(i["source"] != "manual" for i in review.effective_redactions(case.request.id, d1))
+
+
+def test_harm_based_exemption_needs_a_recorded_opinion(case: Case) -> None:
+    assert review.harm_opinions_missing(case.request.id) == []
+    review.decide_finding(
+        case.finding("D1", "Kelly Brown").id, "accepted", "SW-HARM", None, case.worker
+    )
+    review.add_manual(
+        case.request.id, case.docs["D2"], 1, [[10, 10, 90, 30]], "HEALTH", None, case.worker
+    )
+    assert review.harm_opinions_missing(case.request.id) == ["HEALTH", "SW-HARM"]
+    asked = review.request_harm_opinion(case.request.id, "SW-HARM", "Sarah Jones (SW)", case.worker)
+    assert review.harm_opinions_missing(case.request.id) == ["HEALTH", "SW-HARM"]
+    review.record_harm_opinion(case.request.id, asked.id, "Serious harm likely", case.worker)
+    assert review.harm_opinions_missing(case.request.id) == ["HEALTH"]
+    with pytest.raises(ServiceError, match="not a harm-based"):
+        review.request_harm_opinion(case.request.id, "TP", "x", case.worker)
+
+
+def test_claims_and_progress(case: Case) -> None:
+    d1 = case.docs["D1"]
+    review.claim_document(case.request.id, d1, case.worker)
+    with pytest.raises(ServiceError, match="Rita Reviewer is reviewing"):
+        review.claim_document(case.request.id, d1, case.other)
+    review.claim_document(case.request.id, case.docs["D2"], case.other)  # another document
+    review.decide_finding(case.finding("D1", "Kelly Brown").id, "accepted", "TP", None, case.worker)
+    state = review.progress(case.request.id)
+    by_doc = {d["document_id"]: d for d in state["documents"]}
+    assert (by_doc[d1]["decided"], by_doc[d1]["total"]) == (1, 4)
+    assert by_doc[d1]["reviewer"] == "Rita Reviewer"
+    assert (state["decided"], state["total"]) == (1, 6)
+    with pytest.raises(ServiceError, match="still to decide"):
+        review.finish_document(case.request.id, d1, case.worker)
+    review.release_document(case.request.id, d1, case.worker)
+    review.claim_document(case.request.id, d1, case.other)
+
+
+def _login(auth, actor: Actor) -> None:
+    auth.login(db.session.get(User, actor.user_id))
+
+
+def test_review_screen_and_page_image(case: Case, auth, app) -> None:
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}"
+    screen = auth.client.get(f"{base}/review/{case.docs['D1']}")
+    assert screen.status_code == 200
+    html = screen.get_data(as_text=True)
+    assert "Kelly Browne" in html and "review.js" in html and 'style="' not in html
+    assert "j</kbd>" in html  # shortcuts listed on screen
+    image = auth.client.get(f"{base}/review/{case.docs['D1']}/page/1.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert image.data.startswith(b"\x89PNG")
+    assert os.listdir(Path(app.config["DOCUMENTS_DIR"]) / "pages")
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "page_viewed").limit(1))
+        is not None
+    )
+    assert auth.client.get(f"{base}/review/{case.docs['D1']}/page/9.png").status_code == 404
+    # no-JavaScript decision form
+    kelly = case.finding("D1", "Kelly Brown")
+    response = auth.client.post(
+        f"{base}/review/findings/{kelly.id}",
+        data={"decision": "accepted", "exemption": "TP", "version": "0"},
+    )
+    assert response.status_code == 302
+    assert review.outcomes(case.request.id)[kelly.id].decision == "accepted"
+    # stale form from a second screen
+    response = auth.client.post(
+        f"{base}/review/findings/{kelly.id}",
+        data={"decision": "rejected", "version": "0"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 409 and "reload" in response.get_json()["error"]
+    # JS-drawn rectangle
+    response = auth.client.post(
+        f"{base}/review/{case.docs['D1']}/manual",
+        json={"page": 1, "rect": [10, 10, 120, 40], "exemption": "TP", "note": "drawn"},
+    )
+    assert response.status_code == 200 and response.get_json()["id"]
+    for url in ("/review", "/people", "/harm"):
+        assert auth.client.get(base + url).status_code == 200, url
+
+
+def test_page_image_is_refused_to_phone_staff(case: Case, auth, make_user, make_request) -> None:
+    phone = make_user(Role.PHONE_STAFF)
+    auth.login(phone)
+    url = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}/page/1.png"
+    assert auth.client.get(url).status_code == 403
+    assert make_request(channel=Channel.PHONE, actor=Actor.staff(phone))  # even their own
