@@ -268,13 +268,27 @@ def _decision(finding_id: int) -> FindingDecision | None:
 
 
 def _flush(what: str, row: FindingDecision | PersonDecision) -> None:
+    """Flush; a row another reviewer changed since it was read is refused, naming them. The
+    caller's session is left for the caller to roll back (services never end a transaction)."""
+    model, row_id = type(row), row.id
     try:
         db.session.flush()
     except StaleDataError as exc:
-        db.session.rollback()
-        fresh = db.session.get(type(row), row.id) if row.id else None
-        if fresh is not None:
-            raise _stale(what, fresh) from exc
+        who, when = None, None
+        if row_id is not None:
+            # read what was committed on a connection of its own: this session must roll back
+            with db.engine.connect() as conn:
+                stored = conn.execute(
+                    select(User.full_name, model.decided_at)
+                    .join(User, User.id == model.decided_by_id)
+                    .where(model.id == row_id)
+                ).first()
+            if stored is not None:
+                who, when = stored
+        if when is not None:
+            raise ServiceError(
+                f"This {what} was changed by {who} at {_when(when)}; reload"
+            ) from exc
         raise ServiceError(f"This {what} was changed by someone else; reload") from exc
 
 

@@ -267,8 +267,13 @@ def test_a_concurrent_write_between_read_and_flush_is_refused(case: Case) -> Non
         .values(version=2)
         .execution_options(synchronize_session=False)
     )
-    with pytest.raises(ServiceError, match="reload"):
+    with pytest.raises(ServiceError, match="changed by Rita Reviewer at .*; reload"):
         review.decide_finding(kelly.id, "rejected", None, None, case.other)
+    db.session.rollback()
+    stored = db.session.scalars(
+        select(FindingDecision).where(FindingDecision.finding_id == kelly.id)
+    ).one()
+    assert stored.decision == "accepted"
 
 
 def test_find_and_redact_every_occurrence_across_documents(case: Case) -> None:
@@ -401,3 +406,59 @@ def test_page_image_is_refused_to_phone_staff(case: Case, auth, make_user, make_
     url = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}/page/1.png"
     assert auth.client.get(url).status_code == 403
     assert make_request(channel=Channel.PHONE, actor=Actor.staff(phone))  # even their own
+
+
+def test_people_withhold_find_and_harm_forms_work_without_javascript(case: Case, auth) -> None:
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}"
+    people = auth.client.get(f"{base}/people").get_data(as_text=True)
+    assert "Professionals" in people and "Sarah Jones" in people
+    assert "Withhold every mention of this person" in people
+    mother = case.parties["mother"]
+    response = auth.client.post(
+        f"{base}/people",
+        data={
+            "party": mother.id,
+            "decision": "withhold",
+            "basis": "none",
+            "exemption": "TP",
+            "version": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert review.person_decisions(case.request.id)[mother.id].decision == "withhold"
+    # the same stale form again is refused
+    auth.client.post(
+        f"{base}/people",
+        data={"party": mother.id, "decision": "disclose", "basis": "consent", "version": "0"},
+    )
+    assert review.person_decisions(case.request.id)[mother.id].decision == "withhold"
+    d1 = case.docs["D1"]
+    auth.client.post(
+        f"{base}/review/{d1}/withhold",
+        data={"scope": "page", "page": "2", "exemption": "LPP", "reason": "advice"},
+    )
+    auth.client.post(f"{base}/find-redact", data={"phrase": "Sarah Jones", "exemption": "TP"})
+    sources = {i["source"] for i in review.effective_redactions(case.request.id, d1)}
+    assert sources == {"withheld page", "finding (person)", "manual"}
+    auth.client.post(
+        f"{base}/harm", data={"exemption": "SW-HARM", "asked_of": "Allocated social worker"}
+    )
+    opinion = review.harm_opinions(case.request.id)[0]
+    auth.client.post(f"{base}/harm", data={"opinion_id": opinion.id, "opinion": "No harm"})
+    assert review.harm_opinions(case.request.id)[0].opinion == "No harm"
+    page = auth.client.get(f"{base}/review/{d1}").get_data(as_text=True)
+    assert "withheld" in page and "app-box--manual" in page
+
+
+def test_an_approver_can_look_but_not_decide(case: Case, auth, make_user) -> None:
+    approver = make_user(Role.APPROVER)
+    auth.login(approver)
+    base = f"/staff/requests/{case.request.id}"
+    page = auth.client.get(f"{base}/review/{case.docs['D1']}").get_data(as_text=True)
+    assert "Kelly Brown" in page and 'name="decision"' not in page
+    kelly = case.finding("D1", "Kelly Brown")
+    response = auth.client.post(
+        f"{base}/review/findings/{kelly.id}", data={"decision": "accepted", "exemption": "TP"}
+    )
+    assert response.status_code == 403
