@@ -51,10 +51,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from portal import access, cli, errors, filters, queue
     from portal.auth.views import bp as auth_bp
+    from portal.public.download import bp as download_bp
     from portal.public.views import bp as public_bp
     from portal.services import search  # noqa: F401  (registers the full-text index DDL)
     from portal.staff.admin import bp as admin_bp
     from portal.staff.records import bp as records_bp
+    from portal.staff.release import bp as release_bp
     from portal.staff.review import bp as review_bp
     from portal.staff.views import bp as staff_bp
 
@@ -70,6 +72,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(records_bp)
+    app.register_blueprint(release_bp)
+    app.register_blueprint(download_bp)
     app.register_blueprint(review_bp)
 
     # GOV.UK Frontend's stylesheet refers to its fonts and images under /assets/.

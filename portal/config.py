@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "STATUS_LOOKUP_WINDOW_MINUTES": 15,
     "STATUS_LINK_HOURS": 72,
     "INTAKE_DRAFT_HOURS": 24,
+    "DELIVERY_LINK_DAYS": 28,  # how long a release pack's download link works
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_USERNAME": None,

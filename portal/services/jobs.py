@@ -19,6 +19,7 @@ from portal.timeutil import as_utc, utcnow
 KINDS: dict[str, tuple[str, int]] = {
     "gather": ("workers.gather.gather_records", 600),
     "detect": ("workers.detect.detect_documents", 3600),
+    "release": ("workers.release.build_pack", 1800),
 }
 IN_FLIGHT = ("queued", "running")
 MAX_ATTEMPTS = 3

@@ -43,6 +43,15 @@ MATRIX: dict[str, set[Role]] = {
     "review.people": {R.CASEWORKER, R.APPROVER},
     "review.find_redact": {R.CASEWORKER},
     "review.harm": {R.CASEWORKER, R.APPROVER},
+    "release.overview": {R.CASEWORKER, R.APPROVER},
+    "release.build": {R.CASEWORKER},
+    "release.titles": {R.CASEWORKER},
+    "release.submit": {R.CASEWORKER},
+    "release.decide": {R.APPROVER},
+    "release.send": {R.CASEWORKER, R.APPROVER},
+    "release.preview": {R.CASEWORKER, R.APPROVER},
+    "release.phone_code": {R.CASEWORKER},
+    "release.posted": {R.CASEWORKER},
 }
 # Endpoints about a record the matrix request does not have (no such id): 404 is an allowed answer.
 MISSING_RECORD = {
@@ -50,6 +59,7 @@ MISSING_RECORD = {
     "review.document",
     "review.page_image",
     "review.decide",
+    "release.preview",
 }
 
 
@@ -66,7 +76,11 @@ def test_every_endpoint_declares_public_or_roles(app: Flask) -> None:
 
 def test_every_staff_and_admin_endpoint_is_in_the_matrix(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules()}
-    staff = {e for e in endpoints if e.startswith(("staff.", "admin.", "records.", "review."))}
+    staff = {
+        e
+        for e in endpoints
+        if e.startswith(("staff.", "admin.", "records.", "review.", "release."))
+    }
     assert staff == set(MATRIX)
 
 
@@ -118,6 +132,15 @@ def _urls(app: Flask, request: Request, user: User) -> dict[str, tuple[str, str]
         "review.people": ("GET", f"/staff/requests/{request.id}/people"),
         "review.find_redact": ("POST", f"/staff/requests/{request.id}/find-redact"),
         "review.harm": ("GET", f"/staff/requests/{request.id}/harm"),
+        "release.overview": ("GET", f"/staff/requests/{request.id}/release"),
+        "release.build": ("POST", f"/staff/requests/{request.id}/release/build"),
+        "release.titles": ("POST", f"/staff/requests/{request.id}/release/titles"),
+        "release.submit": ("POST", f"/staff/requests/{request.id}/release/submit"),
+        "release.decide": ("POST", f"/staff/requests/{request.id}/release/packs/1/decide"),
+        "release.send": ("POST", f"/staff/requests/{request.id}/release/packs/1/release"),
+        "release.preview": ("GET", f"/staff/requests/{request.id}/release/packs/1/preview"),
+        "release.phone_code": ("POST", f"/staff/requests/{request.id}/release/code"),
+        "release.posted": ("POST", f"/staff/requests/{request.id}/release/posted"),
     }
 
 
