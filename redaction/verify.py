@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 import shutil
 import subprocess
 import zlib
@@ -46,7 +47,9 @@ class VerifyReport:
 
 
 def normalise(text: str) -> str:
-    """Case-folded text with hyphenation, line breaks and repeated white space undone."""
+    """Case-folded text with hyphenation, line breaks, repeated white space and typographic
+    ligatures ("ﬃ" for "ffi") undone."""
+    text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u00ad", "").replace("\u2010", "-").replace("\u2011", "-")
     text = re.sub(r"(\w)-[ \t]*\r?\n\s*(\w)", r"\1\2", text)
     text = re.sub(r"\s+", " ", text)

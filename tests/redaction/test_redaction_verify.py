@@ -83,3 +83,9 @@ def test_when_term_in_metadata_or_attachment_then_leak_reported() -> None:
     assert any(term == "Tom Jones" for term, _ in where)
     assert not any(leak.term == "Absent Person" for leak in leaks)
     assert re.search("pdftotext|pypdf", " ".join(verify_bytes(data, ["x"]).extractors))
+
+
+def test_when_text_uses_ligatures_then_the_term_still_matches() -> None:
+    from redaction.verify import normalise
+
+    assert normalise("Gri\ufb03ths") == normalise("Griffiths")
