@@ -105,7 +105,7 @@ def upgrade():
     sa.Column('pack_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('code_hash', sa.String(length=128), nullable=True),
+    sa.Column('code_hash', sa.String(length=256), nullable=True),
     sa.Column('code_expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('code_tries', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

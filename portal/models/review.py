@@ -142,7 +142,7 @@ class DeliveryLink(db.Model):
     pack_id: Mapped[int] = mapped_column(ForeignKey("release_packs.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    code_hash: Mapped[str | None] = mapped_column(String(128))
+    code_hash: Mapped[str | None] = mapped_column(String(256))
     code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     code_tries: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

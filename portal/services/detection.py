@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models import (
     Candidate,
     DocumentWork,
+    FindingDecision,
     FindingRecord,
     Request,
     RequestParty,
@@ -46,11 +47,7 @@ def confirm_scope(request_id: int, actor: Actor) -> list[DocumentWork]:
     wanted = {c.document_id for c in included}
     for doc_id, work in existing.items():
         if doc_id not in wanted:
-            db.session.execute(
-                delete(FindingRecord).where(
-                    FindingRecord.request_id == request_id, FindingRecord.document_id == doc_id
-                )
-            )
+            _drop_findings(request_id, doc_id)
             db.session.delete(work)
     works = []
     for doc_id in sorted(wanted):
@@ -83,6 +80,20 @@ def parties_json(request_id: int) -> dict[str, Any]:
     return {"subject": subject or {"names": []}, "parties": others}
 
 
+def _drop_findings(request_id: int, document_id: int) -> None:
+    # Decisions on findings being replaced go with them; per-person decisions stay and apply
+    # again to the new findings.
+    ids = select(FindingRecord.id).where(
+        FindingRecord.request_id == request_id, FindingRecord.document_id == document_id
+    )
+    db.session.execute(delete(FindingDecision).where(FindingDecision.finding_id.in_(ids)))
+    db.session.execute(
+        delete(FindingRecord).where(
+            FindingRecord.request_id == request_id, FindingRecord.document_id == document_id
+        )
+    )
+
+
 def store_findings(
     request_id: int,
     document_id: int,
@@ -92,11 +103,7 @@ def store_findings(
     working_copy: str,
 ) -> None:
     """Replace a document's findings with a new set (running detection twice gives one set)."""
-    db.session.execute(
-        delete(FindingRecord).where(
-            FindingRecord.request_id == request_id, FindingRecord.document_id == document_id
-        )
-    )
+    _drop_findings(request_id, document_id)
     for f in findings:
         db.session.add(
             FindingRecord(
@@ -125,11 +132,7 @@ def store_findings(
 
 def mark_manual(request_id: int, document_id: int, reason: str) -> None:
     """The document could not be processed: a person must handle it; the reason says why."""
-    db.session.execute(
-        delete(FindingRecord).where(
-            FindingRecord.request_id == request_id, FindingRecord.document_id == document_id
-        )
-    )
+    _drop_findings(request_id, document_id)
     work = _work(request_id, document_id)
     work.status, work.reason, work.finished_at = "manual", reason, utcnow()
     db.session.flush()

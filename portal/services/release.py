@@ -207,6 +207,27 @@ def get_pack(request_id: int, pack_id: int) -> ReleasePack:
     return pack
 
 
+def _undecided_third_party(request_id: int) -> int:
+    """Suggestions that would be withheld or disclosed by default without anyone deciding:
+    the subject's own data and professionals need no decision; third parties do."""
+    from portal.models import FindingRecord
+    from portal.services import review
+
+    results = review.outcomes(request_id)
+    roles = dict(
+        db.session.execute(
+            select(FindingRecord.id, FindingRecord.role).where(
+                FindingRecord.request_id == request_id
+            )
+        ).all()
+    )
+    return sum(
+        1
+        for finding_id, outcome in results.items()
+        if outcome.decision is None and roles.get(finding_id) not in ("subject", "professional")
+    )
+
+
 def start_build(request_id: int, actor: Actor) -> ReleasePack:
     """Start building a new version of the pack (a job); titles carry over from the last one."""
     request = workflow.get_request(request_id)
@@ -215,6 +236,12 @@ def start_build(request_id: int, actor: Actor) -> ReleasePack:
     previous = latest(request_id)
     if previous is not None and previous.status == "building":
         raise ServiceError("A pack is already being built")
+    undecided = _undecided_third_party(request_id)
+    if undecided:
+        raise ServiceError(
+            f"{undecided} suggested redaction(s) of third-party data are not decided yet: "
+            "accept or reject each before building the pack"
+        )
     version = (
         db.session.scalar(
             select(func.max(ReleasePack.version)).where(ReleasePack.request_id == request_id)

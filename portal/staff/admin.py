@@ -214,6 +214,54 @@ def edit_settings() -> str | Response:
     return render_template("admin/settings.html", form=form, title="Settings")
 
 
+class NoticeForm(FlaskForm):
+    """The Art 15 information sent with every response, and the exemption citations."""
+
+    notice = TextAreaField(
+        "Information sent with every response (Art 15)",
+        description="From the council's privacy notice. '## ' starts a heading; {council}, "
+        "{dpo_email} and {dpo_phone} are filled in. Leave empty to go back to the default.",
+        widget=GovTextArea(),
+        validators=[Optional(), Clean(20000, multiline=True, what="The notice")],
+    )
+    citations = TextAreaField(
+        "Exemption codes and citations",
+        description="One per line: CODE | citation as printed on a schedule of redactions",
+        widget=GovTextArea(),
+        validators=[Optional(), Clean(5000, multiline=True, what="The citations")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+@bp.route("/notice", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_notice() -> str | Response:
+    """The notice text and exemption citations used in release packs."""
+    from portal.services import notice
+
+    form = NoticeForm()
+    if not form.is_submitted():
+        form.notice.data = notice.notice_template()
+        form.citations.data = "\n".join(f"{k} | {v}" for k, v in notice.citations().items())
+    if form.validate_on_submit():
+        values = {}
+        for n, line in enumerate((form.citations.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            code, sep, text = line.partition("|")
+            if not sep or not code.strip() or not text.strip():
+                form.citations.errors = [f"Citations, line {n}: write CODE | citation"]
+                return render_template("admin/notice.html", form=form, title="Notice")
+            values[code.strip()] = text.strip()
+        actor = Actor.staff(current_user)
+        notice.set_notice(form.notice.data, actor)
+        notice.set_citations(values, actor)
+        db.session.commit()
+        flash("Notice and citations saved", "success")
+        return redirect(url_for("admin.edit_notice"))
+    return render_template("admin/notice.html", form=form, title="Notice")
+
+
 @bp.route("/users")
 @roles_required(Role.ADMIN)
 def user_list() -> str:

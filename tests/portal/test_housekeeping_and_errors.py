@@ -84,3 +84,18 @@ def test_server_error_page_rolls_back_and_explains(fresh_app) -> None:
     assert response.status_code == 500
     assert b"Sorry, there is a problem with the service" in response.data
     assert b"something broke" not in response.data
+
+
+def test_admin_edits_notice_and_citations(make_user, auth) -> None:
+    from portal.models import Role
+    from portal.services import notice
+
+    auth.login(make_user(Role.ADMIN))
+    page = auth.client.get("/admin/notice").get_data(as_text=True)
+    assert "TP | DPA 2018 Sch 2 Pt 3 para 16" in page
+    bad = auth.client.post("/admin/notice", data={"notice": "x", "citations": "no bar here"})
+    assert b"write CODE | citation" in bad.data
+    auth.client.post("/admin/notice", data={"notice": "## Why\nWe use it for {council}.",
+                                            "citations": "TP | Third party (test)"})
+    assert notice.citation("TP") == "Third party (test)"
+    assert notice.sections()[0][0] == "Why"

@@ -524,3 +524,15 @@ def test_release_page_and_build_through_the_job(case: Case, auth) -> None:
     page = auth.client.get(f"/staff/requests/{case.request.id}/release")
     assert page.status_code == 200
     assert b"Version 1" in page.data
+
+
+def test_build_refused_while_third_party_suggestions_are_undecided(case: Case) -> None:
+    pdf = b""
+    extra = _finding(case.request, case.doc, pdf, 1, "Unreviewed Name", rects=[[0, 0, 10, 10]])
+    extra.role = "third party"
+    subject_mention = _finding(case.request, case.doc, pdf, 1, "Sam", rects=[[0, 0, 5, 5]])
+    subject_mention.role = "subject"
+    db.session.commit()
+    with pytest.raises(ServiceError, match="1 suggested redaction"):
+        release.start_build(case.request.id, Actor.staff(case.caseworker))
+    db.session.rollback()

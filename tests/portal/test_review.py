@@ -462,3 +462,22 @@ def test_an_approver_can_look_but_not_decide(case: Case, auth, make_user) -> Non
         f"{base}/review/findings/{kelly.id}", data={"decision": "accepted", "exemption": "TP"}
     )
     assert response.status_code == 403
+
+
+def test_rerunning_detection_replaces_findings_and_their_decisions(case: Case) -> None:
+    from portal.models import FindingDecision, FindingRecord
+    from portal.services import detection
+
+    kelly = case.finding("D1", "Kelly Brown")
+    review.decide_finding(kelly.id, "accepted", "TP", None, case.worker)
+    db.session.commit()
+    document_id = kelly.document_id
+    detection.store_findings(case.request.id, document_id, [], 1, [], "copy.pdf")
+    db.session.commit()
+    assert db.session.get(FindingRecord, kelly.id) is None
+    assert (
+        db.session.scalars(
+            select(FindingDecision).where(FindingDecision.finding_id == kelly.id)
+        ).first()
+        is None
+    )
