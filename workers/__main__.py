@@ -36,11 +36,16 @@ def main(argv: list[str] | None = None) -> int:
         from workers.detect import preload
 
         preload()
-    stop = threading.Event()
-    sweeper = threading.Thread(target=run_periodically, args=(connection, stop), daemon=True)
-    sweeper.start()
     queue = Queue(queue_name, connection=connection, serializer=JSONSerializer)
     worker = Worker([queue], connection=connection, serializer=JSONSerializer, name=args.name)
+    # The sweep has a connection of its own: RQ raises the socket timeout of the worker's pool
+    # above its blocking dequeue (redis-py's default is 5 s), and a connection the sweep had
+    # opened in that pool earlier kept the short one, so an idle worker quit after 5 seconds.
+    stop = threading.Event()
+    sweeper = threading.Thread(
+        target=run_periodically, args=(Redis.from_url(redis_url), stop), daemon=True
+    )
+    sweeper.start()
     try:
         worker.work(burst=args.burst, with_scheduler=True)
     finally:

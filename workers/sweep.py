@@ -9,7 +9,7 @@ import threading
 
 from flask import current_app
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
@@ -51,6 +51,8 @@ def sweep_once(connection: Redis) -> dict[str, int]:
             job_timeout=jobs.timeout_for(record.kind),
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
+            # the same retries as the first enqueue (portal.queue), e.g. after a time-out
+            retry=Retry(max=3, interval=[10, 60, 300]),
         )
         requeued += 1
         log.warning("job %s (%s) was lost; queued again", record.id, record.kind)
@@ -108,7 +110,9 @@ def run_periodically(connection: Redis, stop: threading.Event) -> None:
         with app_context():
             interval = int(current_app.config.get("SWEEP_SECONDS") or 60)
             try:
-                if connection.set(LOCK, "1", nx=True, ex=max(interval - 1, 1)):
+                # One lock per queue: deployments (or tests) sharing a Redis sweep separately.
+                lock = f"{LOCK}:{current_app.config['QUEUE_NAME']}"
+                if connection.set(lock, "1", nx=True, ex=max(interval - 1, 1)):
                     result = sweep_once(connection)
                     if any(result.values()):
                         log.info("sweep: %s", result)

@@ -62,9 +62,16 @@ def tracked(record_id: int) -> Iterator[Tracker]:
     except Exception as exc:
         db.session.rollback()
         row = tracker.record()
-        row.status = "failed"
-        row.error = f"{type(exc).__name__}"
-        row.finished_at = utcnow()
+        job = get_current_job()
+        if job is not None and (job.retries_left or 0) > 0:
+            # RQ runs it again: still in flight, so nobody starts a second job beside the retry
+            # and the sweep still watches it (a row marked failed here stayed failed for good).
+            row.status = "queued"
+            row.error = f"{type(exc).__name__} (to be tried again)"
+        else:
+            row.status = "failed"
+            row.error = f"{type(exc).__name__}"
+            row.finished_at = utcnow()
         db.session.commit()
         log.exception("job %s (%s) failed", record_id, row.kind)
         raise JobFailed(f"{row.kind} job {record_id} failed: {type(exc).__name__}") from None
