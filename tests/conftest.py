@@ -46,6 +46,7 @@ def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "WTF_CSRF_ENABLED": False,
             "UPLOAD_DIR": str(instance / "uploads"),
+            "DOCUMENTS_DIR": str(instance / "documents"),
             "JOBS_IN_PROCESS": True,
             "REDIS_URL": None,
             "SMTP_HOST": None,

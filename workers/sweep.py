@@ -32,6 +32,8 @@ def sweep_once(connection: Redis) -> dict[str, int]:
         current_app.config["QUEUE_NAME"], connection=connection, serializer=JSONSerializer
     )
     for record in jobs.stale():
+        if _rq_status(record, connection) in WAITING:
+            continue  # still in the queue behind other work: not lost, just waiting
         _forget(record, connection)
         requeues = int((record.progress or {}).get("requeues", 0))
         if max(record.attempts or 0, requeues) >= jobs.MAX_ATTEMPTS:
@@ -68,6 +70,9 @@ def sweep_once(connection: Redis) -> dict[str, int]:
                 failed += 1
     db.session.commit()
     return {"requeued": requeued, "failed": failed}
+
+
+WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 def _rq_status(record: JobRecord, connection: Redis) -> JobStatus | None:

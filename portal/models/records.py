@@ -15,11 +15,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.enums import enum_column
+from portal.textfold import fold
 from portal.timeutil import utcnow
 
 
@@ -88,6 +90,14 @@ class RecordPerson(db.Model):
     @property
     def all_names(self) -> list[str]:
         return [self.full_name, *self.aliases]
+
+
+@event.listens_for(RecordPerson, "before_insert")
+@event.listens_for(RecordPerson, "before_update")
+def _fold_names(mapper: Any, connection: Any, person: RecordPerson) -> None:
+    """Keep the searchable names in step with the names, however the row was written."""
+    names = [person.full_name, *(person.aliases or [])]
+    person.search_names = " " + " | ".join(fold(n) for n in names) + " "
 
 
 class CaseFile(db.Model):

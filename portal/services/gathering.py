@@ -63,7 +63,10 @@ class Hits:
                 self.reasons[doc_id].append((score, reason))
 
     def log(self, how: str, term: str, hits: int) -> None:
-        self.searched.append({"how": how, "term": term, "hits": hits})
+        entry: dict[str, object] = {"how": how, "term": term, "hits": hits}
+        if hits >= search.LIMIT:
+            entry["note"] = f"stopped at the first {search.LIMIT} matches"
+        self.searched.append(entry)
 
 
 def name_forms(first_names: str, last_name: str, others: list[str]) -> list[str]:

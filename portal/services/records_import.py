@@ -232,8 +232,6 @@ def _people(rows: list[Row], report: ImportReport) -> dict[str, RecordPerson]:
                 "professional": bool(row.data.get("professional")),
                 "organisation": _text(row, "organisation"),
             }
-            names = [f"{values['first_names']} {values['last_name']}", *values["aliases"]]
-            values["search_names"] = " " + " | ".join(fold(n) for n in names) + " "
         except ValueError as exc:
             report.error(row, str(exc))
             continue

@@ -7,8 +7,6 @@ and "zoe smith-jones" are one phrase.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from sqlalchemy import DDL, event, text
@@ -16,8 +14,10 @@ from sqlalchemy.engine import Connection
 
 from portal.extensions import db
 from portal.models.records import Document
+from portal.textfold import fold
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Most documents one search returns; the search log says when a search stopped there.
+LIMIT = 20000
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5("
@@ -64,14 +64,7 @@ def _before_drop(target: object, connection: Connection, **kw: object) -> None:
             connection.execute(DDL(statement))
 
 
-def fold(value: str) -> str:
-    """Lower case, accents removed, anything but letters and digits a single space."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return _NON_WORD.sub(" ", plain).strip()
-
-
-def phrase_search(phrase: str, limit: int = 5000) -> list[int]:
+def phrase_search(phrase: str, limit: int = LIMIT) -> list[int]:
     """Ids of documents containing the phrase (folded), in id order."""
     words = fold(phrase).split()
     if not words:
@@ -105,7 +98,7 @@ def phrase_search(phrase: str, limit: int = 5000) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def prefix_search(prefixes: Iterable[str], limit: int = 5000) -> list[int]:
+def prefix_search(prefixes: Iterable[str], limit: int = LIMIT) -> list[int]:
     """Ids of documents containing a word starting with each prefix (for fuzzy name search)."""
     words = [fold(p) for p in prefixes if fold(p)]
     if not words:
