@@ -139,11 +139,16 @@
       return p.matrixTransform(svg.getScreenCTM().inverse())
     }
     svg.addEventListener('mousedown', function (event) {
+      if (event.button !== 0) return // only the main button draws
       var hit = event.target.getAttribute && event.target.getAttribute('data-finding')
       if (hit) {
-        select(rows.findIndex(function (r) { return r.getAttribute('data-finding') === hit }))
+        var index = rows.findIndex(function (r) { return r.getAttribute('data-finding') === hit })
+        if (index >= 0) select(index)
         return
       }
+      // A new drag replaces the rectangle drawn before: the form only ever holds the last one,
+      // so an earlier box left on the page would look added when it is not.
+      if (box && box.parentNode) box.parentNode.removeChild(box)
       start = point(event)
       box = document.createElementNS('http://www.w3.org/2000/svg', 'rect')
       box.setAttribute('class', 'app-box app-box--drawing')
@@ -163,14 +168,14 @@
       var p = point(event)
       var rect = [Math.min(start.x, p.x), Math.min(start.y, p.y), Math.max(start.x, p.x), Math.max(start.y, p.y)]
       start = null
-      if (rect[2] - rect[0] < 2 || rect[3] - rect[1] < 2) { svg.removeChild(box); return }
+      if (rect[2] - rect[0] < 2 || rect[3] - rect[1] < 2) { svg.removeChild(box); box = null; return }
       ;['x0', 'y0', 'x1', 'y1'].forEach(function (k, i) {
         form.querySelector('[data-coord=' + k + ']').value = rect[i].toFixed(1)
       })
       var details = form.querySelector('[data-role=manual-details]')
       if (details) details.open = true
-      var select = form.querySelector('[data-role=exemption]')
-      if (select) select.focus()
+      var code = form.querySelector('[data-role=exemption]')
+      if (code) code.focus()
       say('Rectangle drawn: choose the exemption and add the redaction')
     })
     form.addEventListener('submit', function (event) {
