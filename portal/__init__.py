@@ -85,6 +85,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     access.public_endpoint(govuk_assets)
 
+    @app.route("/favicon.ico", endpoint="favicon")
+    def favicon() -> Response:
+        # Browsers ask for this by name, e.g. when a PDF is shown in the tab.
+        return send_from_directory(
+            os.path.join(ROOT, "static", "portal"), "favicon.svg", mimetype="image/svg+xml"
+        )
+
+    access.public_endpoint(favicon)
+
     WTFormsHelpers(app)
 
     @app.before_request

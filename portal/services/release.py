@@ -38,7 +38,7 @@ from portal.services import audit, jobs, mail, notice, settings, workflow
 from portal.services.actor import Actor
 from portal.services.detection import working_copy_path
 from portal.services.errors import InvalidTransition, NotFound, ServiceError
-from portal.timeutil import as_utc, council_today, utcnow
+from portal.timeutil import COUNCIL_TZ, as_utc, council_today, utcnow
 
 S = RequestStatus
 IN_SCOPE = ("done", "manual")
@@ -802,7 +802,7 @@ def release(request_id: int, pack_id: int, actor: Actor) -> tuple[DeliveryLink, 
     audit.record(actor, "pack_released", request_id, pack_id=pack.id, link_id=link.id)
     if request.requester.email:
         base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-        expires = as_utc(link.expires_at)
+        expires = as_utc(link.expires_at).astimezone(COUNCIL_TZ)
         _tell(
             request,
             "pack_released",

@@ -99,3 +99,10 @@ def test_admin_edits_notice_and_citations(make_user, auth) -> None:
                                             "citations": "TP | Third party (test)"})
     assert notice.citation("TP") == "Third party (test)"
     assert notice.sections()[0][0] == "Why"
+
+
+def test_favicon_is_the_councils_not_govuks(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    response.close()
