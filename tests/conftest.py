@@ -47,6 +47,8 @@ def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "WTF_CSRF_ENABLED": False,
             "UPLOAD_DIR": str(instance / "uploads"),
             "DOCUMENTS_DIR": str(instance / "documents"),
+            # a cheap hash: hundreds of test accounts would otherwise cost minutes of scrypt
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "JOBS_IN_PROCESS": True,
             "REDIS_URL": None,
             "SMTP_HOST": None,

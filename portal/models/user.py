@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,7 +44,10 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password (never the password)."""
-        self.password_hash = generate_password_hash(password)
+        method = "scrypt"
+        if has_app_context():  # tests use a cheaper hash; production keeps scrypt
+            method = current_app.config.get("PASSWORD_HASH_METHOD") or method
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""

@@ -207,6 +207,28 @@ def get_pack(request_id: int, pack_id: int) -> ReleasePack:
     return pack
 
 
+def _unhandled_manual(request_id: int) -> list[str]:
+    """Documents still marked for manual handling and not withheld whole."""
+    from portal.models import DocumentWork, WithheldPart
+
+    withheld = set(
+        db.session.scalars(
+            select(WithheldPart.document_id).where(
+                WithheldPart.request_id == request_id, WithheldPart.page.is_(None)
+            )
+        )
+    )
+    return [
+        work.document.external_id
+        for work in db.session.scalars(
+            select(DocumentWork).where(
+                DocumentWork.request_id == request_id, DocumentWork.status == "manual"
+            )
+        )
+        if work.document_id not in withheld
+    ]
+
+
 def _undecided_third_party(request_id: int) -> int:
     """Suggestions that would be withheld or disclosed by default without anyone deciding:
     the subject's own data and professionals need no decision; third parties do."""
@@ -236,6 +258,12 @@ def start_build(request_id: int, actor: Actor) -> ReleasePack:
     previous = latest(request_id)
     if previous is not None and previous.status == "building":
         raise ServiceError("A pack is already being built")
+    unhandled = _unhandled_manual(request_id)
+    if unhandled:
+        raise ServiceError(
+            "Documents marked for manual handling must be resolved (upload a handled version) "
+            "or withheld first: " + ", ".join(unhandled)
+        )
     undecided = _undecided_third_party(request_id)
     if undecided:
         raise ServiceError(

@@ -507,6 +507,39 @@ def find_and_redact(
     return added
 
 
+def resolve_manual(request_id: int, document_id: int, pdf: bytes, actor: Actor) -> DocumentWork:
+    """A document marked for manual handling (corrupt, encrypted, scanned) is resolved by an
+    officer uploading a handled version: a readable PDF that becomes its working copy."""
+    import pymupdf
+
+    work = _work(request_id, document_id)
+    if work.status != "manual":
+        raise ServiceError("Only a document marked for manual handling takes a handled version")
+    if not pdf.startswith(b"%PDF"):
+        raise ServiceError("The handled version must be a PDF")
+    try:
+        with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+            if doc.needs_pass:
+                raise ServiceError("The handled version must not be password protected")
+            pages = doc.page_count
+    except (RuntimeError, ValueError) as exc:
+        raise ServiceError("The handled version could not be read as a PDF") from exc
+    if pages < 1:
+        raise ServiceError("The handled version has no pages")
+    from portal.services import detection
+
+    path = detection.working_copy_path(_documents_dir(), request_id, document_id)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(pdf)
+    # Suggestions found on the original no longer match the handled version's pages.
+    detection.store_findings(request_id, document_id, [], pages, [], os.path.basename(path))
+    work.reason = f"handled version uploaded ({pages} pages); review it and add redactions"
+    audit.record(actor, "manual_resolved", request_id, document_id=document_id, pages=pages)
+    db.session.flush()
+    return work
+
+
 def withhold(
     request_id: int,
     document_id: int,

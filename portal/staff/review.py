@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -255,6 +256,25 @@ def withhold(request_id: int, document_id: int) -> Response | tuple[Response, in
     except ServiceError as exc:
         return _failed(exc, target)
     return _done("Page withheld" if page else "Document withheld", target)
+
+
+@bp.route("/<int:request_id>/review/<int:document_id>/handled", methods=["POST"])
+@roles_required(*WORK)
+def handled(request_id: int, document_id: int) -> Response | tuple[Response, int]:
+    """Resolve a document marked for manual handling with a handled version (a PDF)."""
+    req = get_request_or_404(request_id)
+    target = url_for("review.document", request_id=req.id, document_id=document_id)
+    upload = request.files.get("handled")
+    try:
+        if upload is None or not upload.filename:
+            raise ServiceError("Choose the handled version (a PDF)")
+        data = upload.read(current_app.config["UPLOAD_MAX_BYTES"] * 5 + 1)
+        if len(data) > current_app.config["UPLOAD_MAX_BYTES"] * 5:
+            raise ServiceError("The handled version is too large")
+        review.resolve_manual(req.id, document_id, data, actor())
+    except ServiceError as exc:
+        return _failed(exc, target)
+    return _done("Handled version uploaded", target)
 
 
 @bp.route("/<int:request_id>/people", methods=["GET", "POST"])

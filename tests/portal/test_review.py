@@ -481,3 +481,58 @@ def test_rerunning_detection_replaces_findings_and_their_decisions(case: Case) -
         ).first()
         is None
     )
+
+
+def test_manual_document_blocks_the_pack_until_a_handled_version_is_uploaded(
+    case: Case, auth
+) -> None:
+    import io
+
+    from portal.models import DocumentWork, RequestStatus
+    from portal.services import detection, release
+    from portal.services.errors import ServiceError
+
+    doc_id = case.docs["D2"]
+    detection.mark_manual(case.request.id, doc_id, "encrypted: needs a password")
+    case.request.status = RequestStatus.REVIEW
+    db.session.commit()
+    with pytest.raises(ServiceError, match="manual handling must be resolved"):
+        release.start_build(case.request.id, case.worker)
+    db.session.rollback()
+
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{doc_id}"
+    page = auth.client.get(url).get_data(as_text=True)
+    assert "Upload a handled version" in page
+    bad = auth.client.post(
+        f"{url}/handled",
+        data={"handled": (io.BytesIO(b"not a pdf"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code in (302, 400)
+    assert (
+        db.session.scalars(select(DocumentWork).where(DocumentWork.document_id == doc_id))
+        .one()
+        .status
+        == "manual"
+    )
+    handled = pymupdf.open()
+    handled.new_page().insert_text((72, 72), "Decrypted letter about Sam")
+    data = handled.tobytes()
+    response = auth.client.post(
+        f"{url}/handled",
+        data={"handled": (io.BytesIO(data), "h.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    work = db.session.scalars(select(DocumentWork).where(DocumentWork.document_id == doc_id)).one()
+    assert work.status == "done" and work.pages == 1 and "handled version" in work.reason
+    image = auth.client.get(f"{url}/page/1.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    image.close()
+    try:
+        release.start_build(case.request.id, case.worker)
+    except ServiceError as exc:
+        assert "manual handling" not in str(exc)
+    db.session.rollback()
