@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 import shutil
 import subprocess
+import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
