@@ -95,8 +95,10 @@ def test_admin_edits_notice_and_citations(make_user, auth) -> None:
     assert "TP | DPA 2018 Sch 2 Pt 3 para 16" in page
     bad = auth.client.post("/admin/notice", data={"notice": "x", "citations": "no bar here"})
     assert b"write CODE | citation" in bad.data
-    auth.client.post("/admin/notice", data={"notice": "## Why\nWe use it for {council}.",
-                                            "citations": "TP | Third party (test)"})
+    auth.client.post(
+        "/admin/notice",
+        data={"notice": "## Why\nWe use it for {council}.", "citations": "TP | Third party (test)"},
+    )
     assert notice.citation("TP") == "Third party (test)"
     assert notice.sections()[0][0] == "Why"
 
