@@ -434,6 +434,36 @@ def add_manual(
     return row
 
 
+def add_selected_text(
+    request_id: int,
+    document_id: int,
+    page: int,
+    text: str,
+    exemption: str,
+    note: str | None,
+    actor: Actor,
+) -> ManualRedaction:
+    """Redact text the reviewer selected (or typed) on one page: every place it appears on
+    that page, found on the working copy itself so the boxes cover exactly the words."""
+    import pymupdf
+
+    phrase = " ".join((text or "").split())
+    if not phrase:
+        raise ServiceError("Select or type the text to redact")
+    work = _work(request_id, document_id)
+    if page < 1 or (work.pages and page > work.pages):
+        raise ServiceError("That page is not in the document")
+    path = _pdf_path(work)
+    if not os.path.exists(path):
+        raise NotFound("The working copy of this document is not ready")
+    with pymupdf.open(path) as doc:
+        found = doc[page - 1].search_for(phrase)
+    if not found:
+        raise ServiceError(f"That text was not found on page {page}")
+    rects = [[round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2)] for r in found]
+    return add_manual(request_id, document_id, page, rects, exemption, note, actor, text=phrase)
+
+
 def remove_manual(request_id: int, redaction_id: int, actor: Actor) -> None:
     """Take a manual redaction back (kept, marked removed, for the audit trail)."""
     row = db.session.get(ManualRedaction, redaction_id)

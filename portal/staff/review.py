@@ -214,6 +214,17 @@ def manual(request_id: int, document_id: int) -> Response | tuple[Response, int]
         if remove is not None:
             review.remove_manual(req.id, remove, actor())
             return _done("Redaction removed", target)
+        if data.get("text") and not data.get("rect") and not data.get("x0"):
+            row = review.add_selected_text(
+                req.id,
+                document_id,
+                _int(data.get("page")) or 0,
+                str(data.get("text")),
+                str(data.get("exemption", "")),
+                data.get("note") or None,
+                actor(),
+            )
+            return _done("Selected text redacted", target, {"id": row.id, "rects": row.rects})
         rect = data.get("rect")
         if rect is None:
             rect = [data.get(k) for k in ("x0", "y0", "x1", "y1")]

@@ -191,3 +191,18 @@
     })
   })
 })()
+
+// Selecting words in a page's text fills that page's "Redact this text" form.
+(function () {
+  document.querySelectorAll('pre.app-page-text').forEach(function (pre) {
+    pre.addEventListener('mouseup', function () {
+      var chosen = String(window.getSelection ? window.getSelection() : '').replace(/\s+/g, ' ').trim()
+      if (!chosen) return
+      var form = pre.parentNode.querySelector('form[data-role=select-text]')
+      if (!form) return
+      var input = form.querySelector('[data-role=selected-text]')
+      input.value = chosen
+      input.focus()
+    })
+  })
+})()

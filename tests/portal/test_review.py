@@ -536,3 +536,23 @@ def test_manual_document_blocks_the_pack_until_a_handled_version_is_uploaded(
     except ServiceError as exc:
         assert "manual handling" not in str(exc)
     db.session.rollback()
+
+
+def test_selected_text_is_redacted_where_it_stands_on_the_page(case: Case, auth) -> None:
+    from portal.models import ManualRedaction
+
+    _login(auth, case.worker)
+    doc_id = case.docs["D1"]
+    url = f"/staff/requests/{case.request.id}/review/{doc_id}/manual"
+    missing = auth.client.post(url, data={"page": "1", "text": "Nowhere Person", "exemption": "TP"})
+    assert missing.status_code in (302, 400)
+    assert db.session.scalars(select(ManualRedaction)).first() is None
+    response = auth.client.post(
+        url, data={"page": "1", "text": "Kelly  Brown", "exemption": "TP", "note": "selected"}
+    )
+    assert response.status_code == 302
+    row = db.session.scalars(select(ManualRedaction)).one()
+    assert row.text == "Kelly Brown" and row.page == 1 and row.rects
+    assert all(r[2] > r[0] and r[3] > r[1] for r in row.rects)
+    redactions = review.effective_redactions(case.request.id, doc_id)
+    assert any(r["source"] == "manual" and r["rects"] == row.rects for r in redactions)
