@@ -193,7 +193,7 @@
 })()
 
 // Selecting words in a page's text fills that page's "Redact this text" form.
-(function () {
+;(function () {
   document.querySelectorAll('pre.app-page-text').forEach(function (pre) {
     pre.addEventListener('mouseup', function () {
       var chosen = String(window.getSelection ? window.getSelection() : '').replace(/\s+/g, ' ').trim()
