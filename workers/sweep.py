@@ -72,7 +72,9 @@ def sweep_once(connection: Redis) -> dict[str, int]:
     return {"requeued": requeued, "failed": failed}
 
 
-WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+# A job still in the queue is only waiting for a free worker. A scheduled retry is not: it
+# needs a live scheduler, and if that died with its worker the job is as good as lost.
+WAITING = (JobStatus.QUEUED,)
 
 
 def _rq_status(record: JobRecord, connection: Redis) -> JobStatus | None:
