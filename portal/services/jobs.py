@@ -106,3 +106,15 @@ def stale(now: Any = None) -> list[JobRecord]:
         if now - last > limit:
             found.append(record)
     return found
+
+
+def work_status(request_id: int) -> dict[str, Any]:
+    """The background work on a request as the case page shows it: the latest records search,
+    the latest detection, and documents done."""
+    from portal.services import detection
+
+    return {
+        "gather": describe(latest("gather", request_id)),
+        "detect": describe(latest("detect", request_id)),
+        "documents": detection.progress(request_id),
+    }

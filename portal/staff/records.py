@@ -3,8 +3,6 @@ progress of the background work."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -66,20 +64,12 @@ class PartyForm(FlaskForm):
     submit = SubmitField("Save person", widget=GovSubmitInput())
 
 
-def _status(request_id: int) -> dict[str, Any]:
-    return {
-        "gather": jobs.describe(jobs.latest("gather", request_id)),
-        "detect": jobs.describe(jobs.latest("detect", request_id)),
-        "documents": detection.progress(request_id),
-    }
-
-
 @bp.route("/<int:request_id>/progress.json")
 @roles_required(Role.CASEWORKER, Role.APPROVER)
 def progress(request_id: int) -> Response:
     """Progress of the background work, polled by the case page."""
     req = get_request_or_404(request_id)
-    return jsonify(_status(req.id))
+    return jsonify(jobs.work_status(req.id))
 
 
 @bp.route("/<int:request_id>/search", methods=["POST"])
@@ -161,7 +151,7 @@ def scope(request_id: int) -> str | Response:
         candidates=candidates,
         run=run,
         counts=counts,
-        status=_status(req.id),
+        status=jobs.work_status(req.id),
         title="Records in scope",
     )
 
@@ -224,7 +214,7 @@ def documents(request_id: int) -> str:
         req=req,
         works=works,
         by_doc=by_doc,
-        status=_status(req.id),
+        status=jobs.work_status(req.id),
         title="Documents in scope",
     )
 

@@ -202,13 +202,9 @@ def case(request_id: int) -> str:
 def _work_status(req: Request) -> dict[str, Any] | None:
     if req.type is not RequestType.ACCESS:
         return None
-    from portal.services import detection, jobs
+    from portal.services import jobs
 
-    return {
-        "gather": jobs.describe(jobs.latest("gather", req.id)),
-        "detect": jobs.describe(jobs.latest("detect", req.id)),
-        "documents": detection.progress(req.id),
-    }
+    return jobs.work_status(req.id)
 
 
 @bp.route("/requests/<int:request_id>/evidence/<int:evidence_id>")
