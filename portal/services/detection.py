@@ -19,7 +19,7 @@ from portal.models import (
 )
 from portal.services import audit, workflow
 from portal.services.actor import Actor
-from portal.services.errors import ServiceError
+from portal.services.errors import NotFound, ServiceError
 from portal.timeutil import utcnow
 
 
@@ -123,7 +123,7 @@ def store_findings(
                 role=f.get("role"),
             )
         )
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     work.status, work.reason = "done", None
     work.pages, work.warnings, work.working_copy = pages, warnings, working_copy
     work.finished_at = utcnow()
@@ -133,26 +133,27 @@ def store_findings(
 def mark_manual(request_id: int, document_id: int, reason: str) -> None:
     """The document could not be processed: a person must handle it; the reason says why."""
     _drop_findings(request_id, document_id)
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     work.status, work.reason, work.finished_at = "manual", reason, utcnow()
     db.session.flush()
 
 
 def flag_manual(request_id: int, document_id: int, reason: str) -> None:
     """Keep the findings but mark the document for a person to finish (e.g. scanned pages)."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     work.status, work.reason = "manual", reason
     db.session.flush()
 
 
-def _work(request_id: int, document_id: int) -> DocumentWork:
+def document_work(request_id: int, document_id: int) -> DocumentWork:
+    """The document's detection and review row for this request, or NotFound."""
     work = db.session.scalar(
         select(DocumentWork).where(
             DocumentWork.request_id == request_id, DocumentWork.document_id == document_id
         )
     )
     if work is None:
-        raise ServiceError("That document is not in scope for this request")
+        raise NotFound("That document is not in scope for this request")
     return work
 
 

@@ -7,10 +7,6 @@ serves any council once an administrator has edited it."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from portal.extensions import db
-from portal.models import Setting
 from portal.services import audit, settings
 from portal.services.actor import Actor
 
@@ -90,29 +86,15 @@ DEFAULT_CITATIONS: dict[str, str] = {
 }
 
 
-def _stored(key: str) -> Any:
-    row = db.session.get(Setting, key)
-    return row.value if row is not None else None
-
-
-def _put(key: str, value: Any) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    db.session.flush()
-
-
 def notice_template() -> str:
     """The notice text as stored (placeholders unfilled), or the default."""
-    stored = _stored(NOTICE_KEY)
+    stored = settings.get(NOTICE_KEY)
     return str(stored) if stored else DEFAULT_NOTICE
 
 
 def set_notice(text: str | None, actor: Actor) -> None:
     """Change the notice text (empty: back to the default); the caller commits."""
-    _put(NOTICE_KEY, (text or "").strip() or None)
+    settings.put(NOTICE_KEY, (text or "").strip() or None)
     audit.record(actor, "setting_changed", key=NOTICE_KEY)
 
 
@@ -142,13 +124,15 @@ def sections() -> list[tuple[str, list[str]]]:
 
 def citations() -> dict[str, str]:
     """Exemption code -> citation printed on a schedule (stored overrides on the defaults)."""
-    stored = _stored(CITATIONS_KEY) or {}
+    stored = settings.get(CITATIONS_KEY) or {}
     return {**DEFAULT_CITATIONS, **{str(k): str(v) for k, v in dict(stored).items()}}
 
 
 def set_citations(values: dict[str, str], actor: Actor) -> None:
     """Replace the stored citation overrides; the caller commits."""
-    _put(CITATIONS_KEY, {k.strip().upper(): v.strip() for k, v in values.items() if k.strip()})
+    settings.put(
+        CITATIONS_KEY, {k.strip().upper(): v.strip() for k, v in values.items() if k.strip()}
+    )
     audit.record(actor, "setting_changed", key=CITATIONS_KEY)
 
 

@@ -40,7 +40,7 @@ from portal.models import (
 )
 from portal.services import audit, workflow
 from portal.services.actor import Actor
-from portal.services.detection import working_copy_path
+from portal.services.detection import document_work, working_copy_path
 from portal.services.errors import NotFound, ServiceError
 from portal.timeutil import COUNCIL_TZ, as_utc, utcnow
 
@@ -113,17 +113,6 @@ def _stale(what: str, row: FindingDecision | PersonDecision) -> ServiceError:
         f"This {what} was changed by {_user_name(row.decided_by_id)} at {_when(row.decided_at)}; "
         "reload"
     )
-
-
-def _work(request_id: int, document_id: int) -> DocumentWork:
-    work = db.session.scalar(
-        select(DocumentWork).where(
-            DocumentWork.request_id == request_id, DocumentWork.document_id == document_id
-        )
-    )
-    if work is None:
-        raise NotFound("That document is not in scope for this request")
-    return work
 
 
 # -- people -------------------------------------------------------------------------------
@@ -407,7 +396,7 @@ def add_manual(
     text: str | None = None,
 ) -> ManualRedaction:
     """A redaction the reviewer drew (rectangles in PDF points, origin top-left) or selected."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     if page < 1 or (work.pages and page > work.pages):
         raise ServiceError("That page is not in the document")
     row = ManualRedaction(
@@ -450,7 +439,7 @@ def add_selected_text(
     phrase = " ".join((text or "").split())
     if not phrase:
         raise ServiceError("Select or type the text to redact")
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     if page < 1 or (work.pages and page > work.pages):
         raise ServiceError("That page is not in the document")
     path = _pdf_path(work)
@@ -542,7 +531,7 @@ def resolve_manual(request_id: int, document_id: int, pdf: bytes, actor: Actor) 
     officer uploading a handled version: a readable PDF that becomes its working copy."""
     import pymupdf
 
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     if work.status != "manual":
         raise ServiceError("Only a document marked for manual handling takes a handled version")
     if not pdf.startswith(b"%PDF"):
@@ -579,7 +568,7 @@ def withhold(
     actor: Actor,
 ) -> WithheldPart:
     """Withhold a whole document (page None) or one page, with the reason."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     if page is not None and (page < 1 or (work.pages and page > work.pages)):
         raise ServiceError("That page is not in the document")
     reason = (reason or "").strip()
@@ -749,7 +738,7 @@ def harm_opinions_missing(request_id: int) -> list[str]:
 
 def claim_document(request_id: int, document_id: int, actor: Actor) -> DocumentWork:
     """Take a document to review, so several caseworkers can work on different documents."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     if work.reviewer_id is not None and work.reviewer_id != actor.user_id:
         raise ServiceError(
             f"{_user_name(work.reviewer_id)} is reviewing this document; they must release it first"
@@ -766,7 +755,7 @@ def claim_document(request_id: int, document_id: int, actor: Actor) -> DocumentW
 
 def release_document(request_id: int, document_id: int, actor: Actor) -> DocumentWork:
     """Give a claimed document back (its reviewer only)."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     if work.reviewer_id is None:
         return work
     if work.reviewer_id != actor.user_id:
@@ -779,7 +768,7 @@ def release_document(request_id: int, document_id: int, actor: Actor) -> Documen
 
 def finish_document(request_id: int, document_id: int, actor: Actor) -> DocumentWork:
     """Mark a document reviewed once every suggestion on it is decided."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     if work.reviewer_id not in (None, actor.user_id):
         raise ServiceError(f"{_user_name(work.reviewer_id)} is reviewing this document")
     left = sum(o.decision is None for o in outcomes(request_id, document_id).values())
@@ -838,7 +827,7 @@ ZOOM = 1.5
 def page_image(request_id: int, document_id: int, page: int) -> str:
     """The path of a PNG of one page of the working copy, rendered once and cached on disk
     (re-rendered when the working copy is newer)."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     source = _pdf_path(work)
     if not os.path.exists(source):
         raise NotFound("The working copy of this document is not ready")
@@ -859,7 +848,7 @@ def page_image(request_id: int, document_id: int, page: int) -> str:
 
 def page_texts(request_id: int, document_id: int) -> list[dict[str, Any]]:
     """Each page's size in points and extracted text, for the review screen."""
-    work = _work(request_id, document_id)
+    work = document_work(request_id, document_id)
     source = _pdf_path(work)
     if not os.path.exists(source):
         return []

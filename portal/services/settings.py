@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "extra_holidays": [],  # ISO dates of one-off bank holidays announced ad hoc
     "competence_age": 12,
     "evidence_wait_days": 30,  # close an awaiting-evidence request after this long
+    "art15_notice": None,  # None: services.notice.DEFAULT_NOTICE
+    "exemption_citations": {},  # overrides of services.notice.DEFAULT_CITATIONS
 }
 
 DIVISIONS = {
