@@ -7,6 +7,7 @@ garbage-collected save (never incremental)."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ import pymupdf
 from pymupdf import mupdf
 
 from redaction.errors import CorruptDocument
-from redaction.findings import Finding, Rect
+from redaction.findings import MANUAL, Finding, Rect
 
 _LABEL_FONT = "helv"
+_TEXT_FLAGS = 1 | 2 | 64  # as extraction: ligatures and white space kept, clipped to the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +45,17 @@ def apply_redactions(
     label: bool = True,
     pad: float = 0.5,
 ) -> tuple[bytes, ApplyReport]:
-    """Redact ``findings`` (text spans or manual rectangles) in a working copy; return new PDF."""
+    """Redact ``findings`` (text spans or manual rectangles) in a working copy; return new PDF.
+
+    Text is removed through thin strips inside the glyphs' own height (a word's font box
+    overlaps the lines above and below at ordinary line pitch); image pixels and line art
+    are removed under the visible box, which is kept within the line's own height."""
     chosen = list(findings)
-    by_page: dict[int, list[tuple[Rect, str | None]]] = defaultdict(list)
+    by_page: dict[int, list[tuple[Rect, str | None, bool]]] = defaultdict(list)
     for f in chosen:
+        manual = f.kind == MANUAL or not f.text
         for rect in f.rects:
-            by_page[f.page].append((rect, f.exemption if label else None))
+            by_page[f.page].append((rect, f.exemption if label else None, manual))
     try:
         doc = pymupdf.open(stream=pdf, filetype="pdf")
     except Exception as exc:  # noqa: BLE001
@@ -65,10 +72,14 @@ def apply_redactions(
                     f"finding on page {number} but the document has {doc.page_count} pages"
                 )
             page = doc[number - 1]
-            boxes_on_page = _boxes(by_page[number], pad)
-            boxes += _add_redact_annots(page, [r for r, _ in boxes_on_page])
-            _apply_page(page)
-            _draw_boxes(doc, page, boxes_on_page, font)
+            marks = redaction_marks(page, by_page[number], pad)
+            boxes += len(marks)
+            # text first, through the strips only; then pixels and line art under the boxes
+            _add_redact_annots(page, [s for m in marks for s in m.strips])
+            _apply_page(page, text=True)
+            _add_redact_annots(page, [m.box for m in marks])
+            _apply_page(page, text=False)
+            _draw_boxes(doc, page, [(m.box, m.code) for m in marks], font)
         scrub(doc)
         out = doc.tobytes(
             garbage=4,
@@ -83,18 +94,147 @@ def apply_redactions(
     return out, ApplyReport(pages, boxes, redaction_terms(f for f in chosen if f.text))
 
 
-def _boxes(
-    items: list[tuple[Rect, str | None]], pad: float
-) -> list[tuple[pymupdf.Rect, str | None]]:
-    """Padded boxes, the same box once (several findings often cover the same words)."""
-    seen: dict[tuple[float, float, float, float, str | None], None] = {}
-    for rect, code in items:
-        x0, y0, x1, y1 = rect
-        seen.setdefault(
-            (round(x0 - pad, 2), round(y0 - pad, 2), round(x1 + pad, 2), round(y1 + pad, 2), code),
-            None,
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One visible box with its label, and the strips through which its text is removed."""
+
+    box: pymupdf.Rect
+    code: str | None
+    strips: tuple[pymupdf.Rect, ...]
+
+
+@dataclass(slots=True)
+class _Glyph:
+    rect: pymupdf.Rect
+    origin: tuple[float, float]
+    size: float
+    line: int
+    direction: tuple[float, float]
+
+
+def _glyphs(page: pymupdf.Page) -> list[_Glyph]:
+    """Every character on the page with its box, baseline origin, size and line."""
+    out: list[_Glyph] = []
+    line_no = 0
+    data = page.get_text("rawdict", flags=_TEXT_FLAGS)
+    for block in data.get("blocks", ()):
+        for line in block.get("lines", ()):
+            line_no += 1
+            direction = tuple(line.get("dir") or (1.0, 0.0))
+            for span in line.get("spans", ()):
+                size = float(span.get("size") or 0.0)
+                for ch in span.get("chars", ()):
+                    if not ch.get("c", "").strip():
+                        continue
+                    out.append(
+                        _Glyph(
+                            pymupdf.Rect(ch["bbox"]),
+                            (float(ch["origin"][0]), float(ch["origin"][1])),
+                            size,
+                            line_no,
+                            (float(direction[0]), float(direction[1])),
+                        )
+                    )
+    return out
+
+
+def redaction_marks(
+    page: pymupdf.Page, items: Iterable[tuple[Rect, str | None, bool]], pad: float = 0.5
+) -> list[Mark]:
+    """The boxes to draw and the strips to remove text through, for one page.
+
+    A found span's rectangle is resolved to the characters whose centre lies in it; for each
+    line they stand on, the text strip runs along the characters' middle (between 0.2 and 0.55
+    of the font size above the baseline, each end pulled in from the neighbours) and the box
+    from just under the baseline to just under the next line's descenders. A manual rectangle
+    is used as drawn. Overlapping boxes on one line are joined, so labels never overprint."""
+    glyphs: list[_Glyph] | None = None
+    raw: list[Mark] = []
+    for rect, code, manual in items:
+        box = pymupdf.Rect(rect)
+        if manual:
+            raw.append(Mark(box, code, (box,)))
+            continue
+        if glyphs is None:
+            glyphs = _glyphs(page)
+        inside = [
+            g
+            for g in glyphs
+            if box.x0 - 0.5 <= (g.rect.x0 + g.rect.x1) / 2 <= box.x1 + 0.5
+            and box.y0 - 0.5 <= (g.rect.y0 + g.rect.y1) / 2 <= box.y1 + 0.5
+        ]
+        if not inside:
+            # nothing extractable under it (text drawn as an image?): the rectangle as it is
+            raw.append(Mark(box + (-pad, -pad, pad, pad), code, (box,)))
+            continue
+        lines: dict[int, list[_Glyph]] = defaultdict(list)
+        for g in inside:
+            lines[g.line].append(g)
+        for line in lines.values():
+            raw.append(_line_mark(line, code, pad))
+    return _join(raw)
+
+
+def _line_mark(line: list[_Glyph], code: str | None, pad: float) -> Mark:
+    """Box and strip for characters of one line, in the line's own direction."""
+    ux, uy = line[0].direction
+    norm = math.hypot(ux, uy) or 1.0
+    ux, uy = ux / norm, uy / norm
+    vx, vy = uy, -ux  # "up" from the baseline, in MuPDF's top-left coordinates
+    ox, oy = line[0].origin
+    size = max(g.size for g in line) or max(g.rect.height for g in line)
+
+    def along(x: float, y: float) -> float:
+        return (x - ox) * ux + (y - oy) * uy
+
+    lo = min(along(*c) for g in line for c in _corners(g.rect))
+    hi = max(along(*c) for g in line for c in _corners(g.rect))
+    narrow = min(
+        max(along(g.rect.x1, g.rect.y1), along(g.rect.x0, g.rect.y0))
+        - min(along(g.rect.x1, g.rect.y1), along(g.rect.x0, g.rect.y0))
+        for g in line
+    )
+    inset = min(max(narrow, 0.5) * 0.2, size * 0.1)
+    base = sum((g.origin[0] - ox) * vx + (g.origin[1] - oy) * vy for g in line) / len(line)
+
+    def rect(a0: float, a1: float, b0: float, b1: float) -> pymupdf.Rect:
+        pts = [
+            (ox + a * ux + (base + b) * vx, oy + a * uy + (base + b) * vy)
+            for a in (a0, a1)
+            for b in (b0, b1)
+        ]
+        return pymupdf.Rect(
+            min(p[0] for p in pts),
+            min(p[1] for p in pts),
+            max(p[0] for p in pts),
+            max(p[1] for p in pts),
         )
-    return [(pymupdf.Rect(k[:4]), k[4]) for k in seen]
+
+    strip = rect(lo + inset, hi - inset, size * 0.2, size * 0.55)
+    box = rect(lo - pad, hi + pad, -size * 0.2, size * 0.78)
+    return Mark(box, code, (strip,))
+
+
+def _corners(r: pymupdf.Rect) -> tuple[tuple[float, float], ...]:
+    return ((r.x0, r.y0), (r.x1, r.y0), (r.x0, r.y1), (r.x1, r.y1))
+
+
+def _join(marks: list[Mark]) -> list[Mark]:
+    """Boxes that overlap, or stand a word space apart, on the same line become one box with
+    one label (two labels side by side would overprint: "TTP")."""
+    out: list[Mark] = []
+    for m in sorted(marks, key=lambda m: (round(m.box.y0), m.box.x0)):
+        for i, o in enumerate(out):
+            same_line = abs(o.box.y0 - m.box.y0) < 0.5 * max(m.box.height, 1) and abs(
+                o.box.y1 - m.box.y1
+            ) < 0.5 * max(m.box.height, 1)
+            gap = 0.4 * max(m.box.height, 1)
+            if same_line and m.box.x0 <= o.box.x1 + gap and o.box.x0 <= m.box.x1 + gap:
+                out[i] = Mark(o.box | m.box, o.code or m.code, o.strips + m.strips)
+                break
+        else:
+            out.append(m)
+    return out
 
 
 def _add_redact_annots(page: pymupdf.Page, rects: list[pymupdf.Rect]) -> int:
@@ -120,25 +260,27 @@ def _add_redact_annots(page: pymupdf.Page, rects: list[pymupdf.Rect]) -> int:
     return len(rects)
 
 
-def _apply_page(page: pymupdf.Page) -> None:
-    """All of the page's redactions at once: text, image pixels and touched line art removed.
+def _apply_page(page: pymupdf.Page, *, text: bool) -> None:
+    """All of the page's redaction annotations at once: text (``text``) or else image pixels
+    and covered line art.
 
     MuPDF directly, boxes left to :func:`_draw_boxes`: PyMuPDF's ``apply_redactions`` reads
     every annotation back and writes each overlay separately."""
+    text_mode = pymupdf.PDF_REDACT_TEXT_REMOVE if text else pymupdf.PDF_REDACT_TEXT_NONE
+    images = pymupdf.PDF_REDACT_IMAGE_NONE if text else pymupdf.PDF_REDACT_IMAGE_PIXELS
+    line_art = (
+        pymupdf.PDF_REDACT_LINE_ART_NONE if text else pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED
+    )
     pdf_page = getattr(page, "_pdf_page", None)
     if pdf_page is None or not hasattr(mupdf, "PdfRedactOptions"):
-        page.apply_redactions(
-            images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-            graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,
-            text=pymupdf.PDF_REDACT_TEXT_REMOVE,
-        )
+        page.apply_redactions(images=images, graphics=line_art, text=text_mode)
         return
     raw = pdf_page()
     opts = mupdf.PdfRedactOptions()
     opts.black_boxes = 0
-    opts.text = pymupdf.PDF_REDACT_TEXT_REMOVE
-    opts.image_method = pymupdf.PDF_REDACT_IMAGE_PIXELS
-    opts.line_art = pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED
+    opts.text = text_mode
+    opts.image_method = images
+    opts.line_art = line_art
     if not mupdf.pdf_redact_page(raw.doc(), raw, opts):
         raise CorruptDocument(f"MuPDF could not redact page {page.number + 1}")
 
