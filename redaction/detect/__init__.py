@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from redaction.detect.gazetteer import Gazetteer, gazetteer
-from redaction.detect.names import NameFinder, Span, merge, propagate
+from redaction.detect.gazetteer import ORG_WORDS, TITLES, Gazetteer, gazetteer
+from redaction.detect.names import NameFinder, Span, merge, propagate, tokenize
 from redaction.detect.ner import SpacyPersons, english_words, load_nlp
 from redaction.detect.parties import PartyMatcher
 from redaction.detect.patterns import Match, find_identifiers
@@ -48,7 +48,7 @@ class Detector:
         self,
         nlp: Any | None = None,
         *,
-        min_score: float = 0.3,
+        min_score: float = 0.5,
         gaz: Gazetteer | None = None,
         identifiers: bool = True,
     ) -> None:
@@ -78,17 +78,58 @@ class Detector:
         ids = [find_identifiers(t) if self.identifiers else [] for t in texts]
         rules = [self.names.find(t, o) for t, o in zip(texts, others, strict=True)]
         first = [merge(a + b) for a, b in zip(ner, rules, strict=True)]
-        mentions = propagate(texts, first, self.gaz)
+        mentions = propagate(texts, first, self.gaz, self.names.is_word, others)
         matcher = PartyMatcher(parties, self.gaz) if not parties.empty else None
-        findings: list[Finding] = []
+        kept: list[list[Span]] = []
         for page, base, extra, page_ids in zip(pages, first, mentions, ids, strict=True):
             spans = merge(list(base) + extra)
             places = [m for m in page_ids if m.kind in _PLACE_KINDS]
-            spans = [s for s in spans if not _inside(s, places)]
-            spans = [_trim(page.text, s) for s in spans if s.score >= self.min_score]
-            findings += self._persons(page, spans, matcher)
+            spans = [s for s in spans if not _inside(s, places) and not _place_name(page.text, s)]
+            kept.append([_trim(page.text, s) for s in spans if s.score >= self.min_score])
+        again = self._same_again(texts, kept)
+        findings: list[Finding] = []
+        for page, spans, more, page_ids in zip(pages, kept, again, ids, strict=True):
+            findings += self._persons(page, merge(spans + more), matcher)
             findings += self._identifiers(page, page_ids, parties)
         return sorted(findings, key=lambda f: (f.page, f.start, f.end, f.kind))
+
+    def _same_again(self, texts: Sequence[str], kept: Sequence[Sequence[Span]]) -> list[list[Span]]:
+        """Every other mention of a name that is reported somewhere in the document, so that
+        a redacted name is never left readable a line further on ("Dean's mother" after
+        "about Dean"); lower-case mentions only where the name is no ordinary word."""
+        names: dict[str, float] = {}
+        for text, spans in zip(texts, kept, strict=True):
+            for s in spans:
+                toks = tokenize(text[s.start : s.end])
+                for t in toks:
+                    low = t.low
+                    if len(low) < 3 or low in TITLES or self.gaz.is_non_name(low):
+                        continue
+                    if len(toks) > 1 and self.names.is_word(low) and not self.gaz.is_name(t.raw):
+                        continue  # "River" of "Sandy River": reported only as part of it
+                    names[low] = max(names.get(low, 0.0), s.score)
+        out: list[list[Span]] = []
+        for text, spans in zip(texts, kept, strict=True):
+            found: list[Span] = []
+            for t in tokenize(text):
+                score = names.get(t.low)
+                if score is None or any(s.start <= t.start < s.end for s in spans):
+                    continue
+                if t.shape == "lower" and (
+                    not self.gaz.is_name(t.raw) or self.names.is_word(t.low)
+                ):
+                    continue
+                found.append(
+                    Span(
+                        t.start,
+                        t.end,
+                        max(self.min_score, score - 0.1),
+                        "mention",
+                        "the same name is reported elsewhere in the document",
+                    )
+                )
+            out.append(found)
+        return out
 
     def _persons(
         self, page: PageText, spans: Sequence[Span], matcher: PartyMatcher | None
@@ -216,6 +257,16 @@ class Detector:
             party=party,
             role=role,
         )
+
+
+def _place_name(text: str, span: Span) -> bool:
+    """ "Sandy River Railroad", "Hancock Pond": a run of capitalised words ending in a word
+    for a place or an organisation names that, not a person."""
+    words = text[span.start : span.end].split()
+    if len(words) < 2 or not words[-1][0].isupper():
+        return False
+    last = words[-1].lower().strip(".,")
+    return last in ORG_WORDS and last not in gazetteer().surnames  # "Deshawn Hill" stays
 
 
 def _inside(span: Span, places: Sequence[Match]) -> bool:

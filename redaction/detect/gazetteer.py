@@ -55,7 +55,13 @@ ORG_WORDS = frozenset(
     council ltd limited plc llp solicitors chambers court house road street lane avenue close
     drive way crescent gardens terrace grove place square park church chapel mosque temple
     ward unit team service services department foundation association charity group project
-    hub estate farm lodge cottage hall station police partnership centre's""".split()
+    hub estate farm lodge cottage hall station police partnership centre's
+    railroad railway river reservoir pond brook creek lake beach shore bay island islands
+    mountain mountains hill hills valley forest wood woods bridge tower towers stadium arena
+    institute hotel ave blvd boulevard complex playfield prize award awards cup trophy
+    recordings records festival cathedral abbey museum gallery theatre theater palace castle
+    airport harbour harbor port canal county province district municipality village town city
+    band orchestra choir club fc united rovers athletic corporation company inc corp""".split()
 )
 ROLE_WORDS = RELATIONS | frozenset(
     """social worker sw team manager tm iro nurse gp doctor teacher head headteacher dsl senco
@@ -109,6 +115,11 @@ class Gazetteer:
         if "-" in word:
             return any(self.is_name(p) for p in word.split("-") if len(p) > 1)
         return self.is_first(word) or self.is_surname(word)
+
+    def is_name_word(self, word: str) -> bool:
+        """In the lists of given names or surnames, ordinary word or not."""
+        w = word.lower()
+        return w in self.first or w in self.surnames
 
     def is_ambiguous(self, word: str) -> bool:
         """A name that is also an ordinary word (Will, Rose, Grace, Brown)."""

@@ -5,7 +5,7 @@ signatures, later mentions of a name already seen)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,13 +82,27 @@ def _tokens(text: str) -> tuple[Tok, ...]:
     return tuple(toks)
 
 
+def caps_lines(toks: Sequence[Tok]) -> set[int]:
+    """Lines written mostly in capitals: capitalisation there says nothing."""
+    counts: dict[int, list[int]] = {}
+    for t in toks:
+        if len(t.raw) > 1:
+            c = counts.setdefault(t.line, [0, 0])
+            c[0] += 1
+            c[1] += t.shape == "upper"
+    return {ln for ln, (n, up) in counts.items() if n >= 3 and up / n >= 0.7}
+
+
 def normalise_case(text: str, gaz: Gazetteer) -> str:
-    """Same-length text for the NER model: CAPITALS and lower-case gazetteer names title-cased."""
+    """Same-length text for the NER model: lines in CAPITALS and lower-case gazetteer names
+    title-cased (an acronym in ordinary text stays as it is: the model knows "NASCAR")."""
     out = list(text)
-    for tok in tokenize(text):
+    toks = tokenize(text)
+    caps = caps_lines(toks)
+    for tok in toks:
         raw = tok.raw
         fix = False
-        if tok.shape == "upper" and len(raw) > 2 and not gaz.is_non_name(raw):
+        if tok.shape == "upper" and len(raw) > 2 and tok.line in caps and not gaz.is_non_name(raw):
             fix = True
         elif tok.shape == "lower" and gaz.is_name(raw) and raw not in gaz.stop:
             fix = True
@@ -101,8 +115,15 @@ def normalise_case(text: str, gaz: Gazetteer) -> str:
 
 # words after which a capitalised word is most likely a person: "spoke to Aurelia"
 NAME_BEFORE = frozenset(
-    """and with to by dear from told said asked saw seen called named met visited phoned rang
-    texted emailed informed contacted hi hello thanks tell ask son daughter""".split()
+    """dear told said asked saw seen called named met visited phoned rang texted emailed
+    informed contacted hi hello thanks tell ask son daughter""".split()
+)
+WEAK_BEFORE = frozenset("and with to by from".split())
+CONTACT_VERBS = frozenset(
+    """spoke speak speaks speaking talked talk talks talking chatted chat lives live living
+    stays stay staying stayed lived went goes go going played plays playing met meet meeting
+    argued fighting fought shouted screamed wrote write writes written sent sends gave given
+    introduced referred related married engaged""".split()
 )
 # verbs after which: "Ruaridh said"
 NAME_AFTER = (
@@ -220,13 +241,7 @@ class NameFinder:
     # -- token classification -------------------------------------------------------------
     def _caps_line(self, toks: Sequence[Tok]) -> set[int]:
         """Lines written mostly in capitals: capitalisation there says nothing."""
-        counts: dict[int, list[int]] = {}
-        for t in toks:
-            if len(t.raw) > 1:
-                c = counts.setdefault(t.line, [0, 0])
-                c[0] += 1
-                c[1] += t.shape == "upper"
-        return {ln for ln, (n, up) in counts.items() if n >= 3 and up / n >= 0.7}
+        return caps_lines(toks)
 
     def _namelike(self, t: Tok, caps: bool) -> bool:
         """Could be part of a name by shape (capitalised, not a known non-name)."""
@@ -328,27 +343,33 @@ class NameFinder:
                 and text[prev.end : t.start] == " "
                 and (gaz.is_name(prev.raw) and prev.shape != "lower")
             ) or (nxt is not None and after and gaz.is_name(nxt.raw) and nxt.shape != "lower")
+            # a clear cue ("told X", "X said", beside a known name) makes a name; "and",
+            # "with", "to" stand before places and things as often as before people
             score = 0.0
             if before in NAME_BEFORE or before in RELATIONS:
                 score = 0.7
+            elif before in WEAK_BEFORE:
+                # "spoke to X", "lives with X": the verb before makes it a person
+                prev2 = toks[i - 2] if i >= 2 and toks[i - 2].line == t.line else None
+                score = 0.7 if prev2 is not None and prev2.low in CONTACT_VERBS else 0.45
             if after in NAME_AFTER:
                 score = max(score, 0.7)
             if beside:
                 score = max(score, 0.75)
-            positional = score > 0
+            positional = score >= 0.7
             if ambiguous or caps_line:
                 # an ordinary word or a line in capitals: only a clear position makes it a name
-                score = min(score, 0.6) if score else 0.0
+                score = min(score, 0.6) if positional else 0.0
             elif not score:
-                score = 0.45 if _sentence_start(text, t.start) else 0.55
+                score = 0.3  # capitalised and unknown, nothing more: not enough alone
             if low in lower_words and not positional:
                 continue  # written in lower case elsewhere and in no name's position: a word
             if score and before in PLACE_BEFORE:
                 score = 0.25
             if score and any(s <= t.start < e for s, e in avoid):
                 # the model calls it a place or an organisation (it often does so with a
-                # name it does not know): a clear position still wins
-                score = 0.6 if score >= 0.7 else score - 0.25
+                # name it does not know): only a clear position still wins
+                score = 0.55 if positional else 0.0
             if score > 0:
                 out.append(
                     Span(
@@ -536,8 +557,13 @@ class NameFinder:
         if known == 0:
             if len(run) >= 2 and len(ambiguous) >= 2 and not caps_line:
                 return 0.55, "two capitalised name words"
-            if ambiguous and len(run) == 1 and not caps_line and not start_of_sentence:
-                return 0.25, "capitalised word that is also a name (doubtful)"
+            if ambiguous and len(run) == 1 and not caps_line:
+                if text[run[0].end : run[0].end + 2] in ("'s", "’s") and gaz.is_name_word(
+                    run[0].raw
+                ):
+                    return 0.6, "a name that is also a word, with a possessive"
+                if not start_of_sentence:
+                    return 0.25, "capitalised word that is also a name (doubtful)"
             return 0.0, ""
         if len(run) >= 2 and firsts:
             return 0.92, "given name followed by a capitalised word"
@@ -740,48 +766,60 @@ class NameFinder:
 
 
 def propagate(
-    texts: Sequence[str], spans: Sequence[Sequence[Span]], gaz: Gazetteer
+    texts: Sequence[str],
+    spans: Sequence[Sequence[Span]],
+    gaz: Gazetteer,
+    is_word: Callable[[str], bool] | None = None,
+    avoid: Sequence[Sequence[tuple[int, int]]] = (),
 ) -> list[list[Span]]:
-    """Later mentions of a name already found: "Kelly Brown" ... "Kelly" ... "BROWN's"."""
+    """Later mentions of a name already found with confidence: "Kelly Brown" ... "Kelly" ...
+    "BROWN's". A doubtful find is never propagated, nor an ordinary English word ("Reading",
+    "Old"), nor into what the model calls a place or an organisation (``avoid``, per text)."""
+    word = is_word or (lambda _low: False)
     known: dict[str, float] = {}
+    worded: set[str] = set()  # ordinary words known as a name only from a full name
+    strong = {"title", "role", "field", "signature", "initials", "context"}
     for page_text, page_spans in zip(texts, spans, strict=True):
         for s in page_spans:
-            positional = s.source == "context" and s.score >= 0.7
-            if s.score < 0.75 and not positional:
+            if s.score < 0.8:
                 continue
             words = [t.raw for t in tokenize(page_text[s.start : s.end])]
-            strong = {"title", "role", "field", "signature", "initials", "context"}
             if len(words) < 2 and not strong & set(s.source.split("+")):
                 continue
             for w in words:
                 low = w.lower()
-                if len(w) < 2 or (gaz.is_non_name(low) and not gaz.is_ambiguous(low)):
+                if len(w) < 3 or (gaz.is_non_name(low) and not gaz.is_ambiguous(low)):
                     continue
                 if low in TITLES:
                     continue
+                if word(low) and not gaz.is_name(w):
+                    # "Player" of "Gary Player": a name only where it is written as one
+                    if len(words) < 2 or s.score < 0.85 or not w[0].isupper():
+                        continue
+                    worded.add(low)
                 known[low] = max(known.get(low, 0.0), s.score)
     out: list[list[Span]] = []
-    for page_text in texts:
+    for index, page_text in enumerate(texts):
+        places = avoid[index] if index < len(avoid) else ()
         found: list[Span] = []
         for t in tokenize(page_text):
             if t.low not in known:
                 continue
+            if any(a <= t.start < b for a, b in places):
+                continue
             ambiguous = gaz.is_ambiguous(t.raw) or t.low in gaz.stop
             if t.shape == "lower":
-                score = 0.35 if ambiguous else 0.7
+                if ambiguous or t.low in worded or not gaz.is_name(t.raw):
+                    continue  # "railroad" after "Railroad": a word, whatever its capital
+                score = 0.7
+            elif t.low in worded:
+                score = 0.55 if _sentence_start(page_text, t.start) else 0.7
             elif ambiguous:
-                score = 0.5 if _sentence_start(page_text, t.start) else 0.75
+                score = 0.45 if _sentence_start(page_text, t.start) else 0.7
             else:
                 score = 0.85
             found.append(
-                Span(
-                    t.start,
-                    t.end,
-                    score,
-                    "mention",
-                    "a name found elsewhere in the document"
-                    + (" (doubtful: also an ordinary word)" if score < 0.6 else ""),
-                )
+                Span(t.start, t.end, score, "mention", "a name found elsewhere in the document")
             )
         out.append(found)
     return out

