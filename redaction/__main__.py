@@ -18,8 +18,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m redaction", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def party_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("file", help="PDF, DOCX, EML or TXT file")
+    def party_options(p: argparse.ArgumentParser, many: bool = False) -> None:
+        if many:
+            p.add_argument("files", nargs="+", metavar="FILE", help="PDF, DOCX, EML or TXT files")
+        else:
+            p.add_argument("file", help="PDF, DOCX, EML or TXT file")
         p.add_argument(
             "--subject",
             action="append",
@@ -39,8 +42,10 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--parties", metavar="PARTIES.json", help="known people of the case")
 
-    detect = sub.add_parser("detect", help="print findings as JSON")
-    party_options(detect)
+    detect = sub.add_parser(
+        "detect", help="print findings as JSON Lines: one object per file, with its name"
+    )
+    party_options(detect, many=True)
     apply = sub.add_parser("apply", help="redact and write a clean PDF")
     party_options(apply)
     apply.add_argument("--out", required=True, metavar="OUT.pdf")
@@ -72,14 +77,55 @@ def _parties(args: argparse.Namespace) -> Parties:
     return parties
 
 
-def _detect(args: argparse.Namespace) -> tuple[Any, list[Finding]]:
+def _detect(args: argparse.Namespace, file: str | None = None) -> tuple[Any, list[Finding]]:
     from redaction.detect import Detector
     from redaction.extract import extract
 
     parties = _parties(args)
-    copy = extract(args.file)
-    findings = Detector().detect(copy, parties)
+    copy = extract(file or args.file)
+    findings = _detector(Detector).detect(copy, parties)
     return copy, findings
+
+
+_DETECTOR: Any = None
+
+
+def _detector(factory: Any) -> Any:
+    """One detector (one spaCy pipeline) for every file of a batch."""
+    global _DETECTOR
+    if _DETECTOR is None:
+        _DETECTOR = factory()
+    return _DETECTOR
+
+
+def _detect_many(args: argparse.Namespace) -> int:
+    """JSON Lines: each file's findings, or its one-line error; exit 2 if any file failed."""
+    _parties(args)  # a bad parties file is one error for the whole batch
+    failed = 0
+    for file in args.files:
+        try:
+            copy, findings = _detect(args, file)
+        except (RedactionError, OSError, ValueError) as exc:
+            failed += 1
+            message = (
+                str(exc) if isinstance(exc, RedactionError) else f"{type(exc).__name__}: {exc}"
+            )
+            if Path(file).name not in message:
+                message = f"{file}: {message}"
+            print(f"error: {message}", file=sys.stderr)
+            if len(args.files) == 1:
+                continue  # one file: the error line alone, nothing on standard output
+            row: dict[str, Any] = {"file": file, "error": message}
+        else:
+            row = {
+                "file": file,
+                "pages": copy.page_count,
+                "findings": [f.to_dict() for f in findings],
+                "warnings": [w.to_dict() for w in copy.warnings],
+            }
+        sys.stdout.write(json.dumps(row) + "\n")
+        sys.stdout.flush()
+    return 2 if failed else 0
 
 
 def _load_findings(path: str) -> list[Finding]:
@@ -99,18 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "detect":
-            copy, findings = _detect(args)
-            json.dump(
-                {
-                    "pages": copy.page_count,
-                    "findings": [f.to_dict() for f in findings],
-                    "warnings": [w.to_dict() for w in copy.warnings],
-                },
-                sys.stdout,
-                indent=1,
-            )
-            sys.stdout.write("\n")
-            return 0
+            return _detect_many(args)
         if args.command == "apply":
             return _apply(args)
         return _verify(args)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 Rect = tuple[float, float, float, float]
@@ -71,6 +71,8 @@ class Finding:
     exemption: str | None = None
     party: str | None = None
     role: str | None = None
+    # everyone the mention could be, when the register cannot tell (the reviewer chooses)
+    candidates: tuple[str, ...] = ()
 
     @property
     def is_third_party(self) -> bool:
@@ -82,6 +84,7 @@ class Finding:
         data = asdict(self)
         data["rects"] = [[round(v, 2) for v in r] for r in self.rects]
         data["score"] = round(self.score, 3)
+        data["candidates"] = list(self.candidates)
         return data
 
     @classmethod
@@ -101,6 +104,7 @@ class Finding:
             exemption=_opt_str(data.get("exemption")),
             party=_opt_str(data.get("party")),
             role=_opt_str(data.get("role")),
+            candidates=tuple(str(c) for c in data.get("candidates") or ()),
         )
 
 
@@ -119,17 +123,74 @@ class PageWarning:
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """A known person of a case: every name they go by, their role and whether professional."""
+    """A known person of a case: every name they go by, their role, whether professional, and
+    the identifiers the register holds for them (all optional)."""
 
     names: tuple[str, ...]
     role: str = ROLE_THIRD_PARTY
     professional: bool = False
     subject: bool = False
+    sex: str | None = None  # "F", "M" or None
+    date_of_birth: str | None = None  # ISO date
+    nhs_number: str | None = None
+    social_care_number: str | None = None
+    addresses: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         """The name shown to reviewers for this party."""
         return self.names[0] if self.names else ""
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any], *, subject: bool = False) -> Party | None:
+        """One person of PARTIES.json (None when it has no name)."""
+        names = tuple(str(n) for n in raw.get("names") or () if str(n).strip())
+        if not names:
+            return None
+        professional = bool(raw.get("professional", False)) and not subject
+        default_role = (
+            ROLE_SUBJECT if subject else ROLE_PROFESSIONAL if professional else ROLE_THIRD_PARTY
+        )
+        role = str(raw.get("role") or default_role)
+        sex = str(raw.get("sex") or "").strip().upper()[:1] or sex_from_role(role)
+        return cls(
+            names,
+            role=role,
+            professional=professional,
+            subject=subject,
+            sex=sex if sex in ("F", "M") else None,
+            date_of_birth=_opt_str(raw.get("date_of_birth")),
+            nhs_number=_opt_str(raw.get("nhs_number")),
+            social_care_number=_opt_str(raw.get("social_care_number")),
+            addresses=_strings(raw.get("addresses")),
+            phones=_strings(raw.get("phones")),
+            emails=_strings(raw.get("emails")),
+        )
+
+
+_FEMALE_ROLES = (
+    "mother mum mom stepmother stepmum grandmother grandma nan nana gran granny aunt auntie "
+    "sister stepsister half-sister daughter stepdaughter niece wife girlfriend godmother"
+).split()
+_MALE_ROLES = (
+    "father dad stepfather stepdad grandfather grandad grandpa uncle brother stepbrother "
+    "half-brother son stepson nephew husband boyfriend godfather"
+).split()
+
+
+def sex_from_role(role: str) -> str | None:
+    """ "maternal grandmother" -> "F", "father's partner" -> None (the partner's is unknown)."""
+    words = role.lower().replace("_", " ").split()
+    if not words or "partner" in words[-1:] or "'s" in role or "’s" in role:
+        return None
+    last = words[-1]
+    if last in _FEMALE_ROLES:
+        return "F"
+    if last in _MALE_ROLES:
+        return "M"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,24 +231,19 @@ class Parties:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Parties:
-        """Parse the PARTIES.json form: a subject with names, and parties with names and roles."""
+        """Parse the PARTIES.json form: a subject, and parties with names, role and identifiers
+        (documented in ``redaction/README.md``)."""
         subject = None
         raw_subject = data.get("subject")
         if isinstance(raw_subject, Mapping):
-            names = tuple(str(n) for n in raw_subject.get("names") or () if str(n).strip())
-            if names:
-                subject = Party(names, role=ROLE_SUBJECT, subject=True)
+            subject = Party.from_json(raw_subject, subject=True)
         others: list[Party] = []
         for raw in data.get("parties") or ():
             if not isinstance(raw, Mapping):
                 raise ValueError("each party must be an object with 'names'")
-            names = tuple(str(n) for n in raw.get("names") or () if str(n).strip())
-            if not names:
-                continue
-            professional = bool(raw.get("professional", False))
-            default_role = ROLE_PROFESSIONAL if professional else ROLE_THIRD_PARTY
-            role = str(raw.get("role") or default_role)
-            others.append(Party(names, role=role, professional=professional))
+            party = Party.from_json(raw)
+            if party is not None:
+                others.append(party)
         return cls(subject, tuple(others))
 
     def merged(self, other: Parties) -> Parties:
@@ -195,7 +251,7 @@ class Parties:
         subject = self.subject
         if other.subject is not None:
             names = (subject.names if subject else ()) + other.subject.names
-            subject = Party(tuple(dict.fromkeys(names)), role=ROLE_SUBJECT, subject=True)
+            subject = replace(other.subject, names=tuple(dict.fromkeys(names)))
         return Parties(subject, self.others + other.others)
 
 
@@ -205,4 +261,10 @@ def _rect(value: Any) -> Rect:
 
 
 def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None or str(value).strip() == "" else str(value)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    return tuple(str(v) for v in value or () if str(v).strip())

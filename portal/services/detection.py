@@ -13,6 +13,7 @@ from portal.models import (
     DocumentWork,
     FindingDecision,
     FindingRecord,
+    RecordPerson,
     Request,
     RequestParty,
     RequestStatus,
@@ -61,8 +62,21 @@ def confirm_scope(request_id: int, actor: Actor) -> list[DocumentWork]:
     return works
 
 
+def _identifiers(person: RecordPerson | None) -> dict[str, Any]:
+    """The register's identifiers of a person in the case records, for the engine."""
+    if person is None:
+        return {}
+    return {
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "nhs_number": person.nhs_number,
+        "social_care_number": person.social_care_number,
+        "addresses": list(person.addresses or []),
+    }
+
+
 def parties_json(request_id: int) -> dict[str, Any]:
-    """The request's party list in the redaction engine's PARTIES.json shape."""
+    """The request's party list in the redaction engine's PARTIES.json shape: every known
+    person with their names, role and the identifiers the records hold for them."""
     subject: dict[str, Any] | None = None
     others = []
     request = db.session.get(Request, request_id)
@@ -73,10 +87,28 @@ def parties_json(request_id: int) -> dict[str, Any]:
             subject = {"names": list(party.names)}
         else:
             others.append(
-                {"names": list(party.names), "role": party.role, "professional": party.professional}
+                {
+                    "names": list(party.names),
+                    "role": party.role,
+                    "professional": party.professional,
+                    **_identifiers(party.person),
+                }
             )
     if subject is None and request is not None:
         subject = {"names": request.subject.all_names}
+    if subject is not None and request is not None:
+        # what the requester told us about the subject, then what the records hold
+        ds = request.subject
+        subject.update(
+            {
+                "date_of_birth": ds.date_of_birth.isoformat() if ds.date_of_birth else None,
+                "nhs_number": ds.nhs_number,
+                "social_care_number": ds.social_care_number,
+                "addresses": [
+                    a for a in [", ".join(x for x in (ds.address, ds.postcode) if x)] if a
+                ],
+            }
+        )
     return {"subject": subject or {"names": []}, "parties": others}
 
 

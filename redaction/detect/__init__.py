@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from redaction.detect.attribution import attribute, exemption_for
 from redaction.detect.gazetteer import ORG_WORDS, TITLES, Gazetteer, gazetteer
+from redaction.detect.known import KnownIdentifiers
 from redaction.detect.names import NameFinder, Span, merge, propagate, tokenize
 from redaction.detect.ner import SpacyPersons, english_words, load_nlp
 from redaction.detect.parties import PartyMatcher
@@ -17,7 +20,6 @@ from redaction.findings import (
     GP_PRACTICE,
     PERSON,
     ROLE_PROFESSIONAL,
-    ROLE_SUBJECT,
     ROLE_THIRD_PARTY,
     SCHOOL,
     THIRD_PARTY_EXEMPTION,
@@ -80,6 +82,7 @@ class Detector:
         first = [merge(a + b) for a, b in zip(ner, rules, strict=True)]
         mentions = propagate(texts, first, self.gaz, self.names.is_word, others)
         matcher = PartyMatcher(parties, self.gaz) if not parties.empty else None
+        known = KnownIdentifiers(parties) if not parties.empty else None
         kept: list[list[Span]] = []
         for page, base, extra, page_ids in zip(pages, first, mentions, ids, strict=True):
             spans = merge(list(base) + extra)
@@ -89,8 +92,14 @@ class Detector:
         again = self._same_again(texts, kept)
         findings: list[Finding] = []
         for page, spans, more, page_ids in zip(pages, kept, again, ids, strict=True):
-            findings += self._persons(page, merge(spans + more), matcher)
-            findings += self._identifiers(page, page_ids, parties)
+            people = self._persons(page, merge(spans + more), matcher)
+            found = self._identifiers(page, page_ids, parties, people, known)
+            # a name inside an email address goes with the address, redacted whole
+            emails = [f for f in found if f.kind == EMAIL]
+            people = [
+                p for p in people if not any(e.start <= p.start and p.end <= e.end for e in emails)
+            ]
+            findings += people + found
         return sorted(findings, key=lambda f: (f.page, f.start, f.end, f.kind))
 
     def _same_again(self, texts: Sequence[str], kept: Sequence[Sequence[Span]]) -> list[list[Span]]:
@@ -163,23 +172,24 @@ class Detector:
         for i, m in enumerate(matches):
             if -1 - i in used:
                 continue
-            party = m.party
-            role = ROLE_SUBJECT if party.subject else party.role
-            exemption = None if party.subject or party.professional else THIRD_PARTY_EXEMPTION
-            out.append(
-                self._finding(
-                    page,
-                    PERSON,
-                    m.start,
-                    m.end,
-                    m.score,
-                    "parties",
-                    m.reason,
-                    exemption,
-                    party.label,
-                    role,
-                )
+            exemption, role = exemption_for(m.party)
+            if m.party is None:
+                role = "ambiguous"
+            finding = self._finding(
+                page,
+                PERSON,
+                m.start,
+                m.end,
+                m.score,
+                "parties",
+                m.reason,
+                exemption,
+                m.party.label if m.party else None,
+                role,
             )
+            if m.candidates:
+                finding = replace(finding, candidates=tuple(p.label for p in m.candidates))
+            out.append(finding)
         return out
 
     def _unknown_person(self, text: str, span: Span, matches: Sequence[Any]) -> bool:
@@ -203,31 +213,59 @@ class Detector:
         return False
 
     def _identifiers(
-        self, page: PageText, matches: Sequence[Match], parties: Parties
+        self,
+        page: PageText,
+        matches: Sequence[Match],
+        parties: Parties,
+        people: Sequence[Finding],
+        known: KnownIdentifiers | None,
     ) -> list[Finding]:
+        """The register's identifiers as their person's; the rest found by pattern and given to
+        whoever is named beside them."""
         out: list[Finding] = []
-        subject_words = {
-            w.lower() for n in (parties.subject.names if parties.subject else ()) for w in n.split()
-        }
-        for m in matches:
-            text = page.text[m.start : m.end]
-            exemption: str | None = THIRD_PARTY_EXEMPTION
-            role: str | None = None
-            reason = m.reason
-            if m.kind == EMAIL:
-                domain = text.rsplit("@", 1)[-1].lower()
-                local = text.split("@", 1)[0].lower()
-                if domain.endswith(PROFESSIONAL_DOMAINS):
-                    exemption, role = None, ROLE_PROFESSIONAL
-                    reason += "; an organisation's address (professional)"
-                elif subject_words and any(w in local for w in subject_words if len(w) > 2):
-                    exemption, role = None, ROLE_SUBJECT
-                    reason += "; appears to be the subject's own address"
+        hits = known.find(page.text) if known else []
+        for k in hits:
+            exemption, role = exemption_for(k.party)
             out.append(
                 self._finding(
-                    page, m.kind, m.start, m.end, m.score, "pattern", reason, exemption, None, role
+                    page,
+                    k.kind,
+                    k.start,
+                    k.end,
+                    1.0,
+                    "register",
+                    k.reason,
+                    exemption,
+                    k.party.label,
+                    role,
                 )
             )
+        for m in matches:
+            if any(k.start < m.end and m.start < k.end for k in hits):
+                continue  # the register's match says whose it is
+            text = page.text[m.start : m.end]
+            finding = self._finding(
+                page,
+                m.kind,
+                m.start,
+                m.end,
+                m.score,
+                "pattern",
+                m.reason,
+                THIRD_PARTY_EXEMPTION,
+                None,
+                None,
+            )
+            if m.kind == EMAIL and text.rsplit("@", 1)[-1].lower().endswith(PROFESSIONAL_DOMAINS):
+                finding = replace(
+                    finding,
+                    exemption=None,
+                    role=ROLE_PROFESSIONAL,
+                    reason=m.reason + "; an organisation's address (professional)",
+                )
+            elif not parties.empty:
+                finding = attribute(finding, page.text, people, parties)
+            out.append(finding)
         return out
 
     def _finding(

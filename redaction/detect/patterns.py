@@ -115,9 +115,19 @@ _NAMED_PLACE = re.compile(
     rf"Manor|Barn|Villa|Mews)\b)"
 )
 _DOB = re.compile(
-    rf"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?|b\.)\s*(?:[:\-]|is|was)?\s*\(?({DATE})",
+    rf"\b(?:d\.?o\.?b\.?|dates? of birth|born(?: on)?|b\.)\s*(?:[:\-]|is|was|as|of)?\s*\(?({DATE})",
     re.IGNORECASE,
 )
+# "Kerry Walsh (mother), 05/03/1985", "Dean (brother) 4.9.2016": a date right after a
+# relationship in brackets is that person's date of birth
+_DOB_GROUP = re.compile(
+    rf"\((?:[\w' -]{{0,20}}\b)?(?:mother|mum|father|dad|brother|sister|sibling|half[- ]\w+|step\w+|"
+    rf"aunt|uncle|grand\w+|partner|cousin|child|son|daughter|carer)\b[^)\n]{{0,20}}\)[,;:\s-]*({DATE})",
+    re.IGNORECASE,
+)
+# a table with a "DOB" / "Date of birth" column: the dates in the rows below it
+_DOB_HEADER = re.compile(r"(?im)^.*\b(?:d\.?o\.?b\.?|date of birth)\b.*$")
+_ANY_DATE = re.compile(rf"(?<![\w/.-])({DATE})(?![\w/])", re.IGNORECASE)
 _NHS = re.compile(r"(?<![\d\-])(\d{3})[ \-]?(\d{3})[ \-]?(\d{4})(?![\d\-])")
 _NI = re.compile(r"\b[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d]\b")
 _CARE_ID = re.compile(
@@ -218,6 +228,18 @@ def _addresses(text: str) -> Iterator[Match]:
 def _dobs(text: str) -> Iterator[Match]:
     for m in _DOB.finditer(text):
         yield Match(DATE_OF_BIRTH, m.start(1), m.end(1), 0.95, "date after 'DOB'/'born'")
+    for m in _DOB_GROUP.finditer(text):
+        yield Match(DATE_OF_BIRTH, m.start(1), m.end(1), 0.9, "date after a relationship")
+    for header in _DOB_HEADER.finditer(text):
+        if _ANY_DATE.search(header.group()):
+            continue  # a label with its own value, not a column heading
+        # the rows of the table: the following lines up to a blank line (at most 40)
+        rest = text[header.end() : header.end() + 4000]
+        block = re.split(r"\n\s*\n", rest, maxsplit=1)[0]
+        block = "\n".join(block.split("\n")[:41])
+        for m in _ANY_DATE.finditer(block):
+            s = header.end() + m.start(1)
+            yield Match(DATE_OF_BIRTH, s, s + len(m.group(1)), 0.85, "date in a 'DOB' column")
 
 
 def _nhs(text: str) -> Iterator[Match]:

@@ -222,6 +222,7 @@ def test_cli_detect_apply_verify(tmp_path: Path) -> None:
         "exemption",
         "party",
         "role",
+        "candidates",
     }
     sian = [f for f in data["findings"] if f["party"] == "Sian Evans"]
     assert sian and all(f["exemption"] is None for f in sian)
@@ -259,3 +260,32 @@ def test_cli_bad_input_exit_2_one_line(tmp_path: Path, kind: str) -> None:
     res = _cli("detect", str(path))
     assert res.returncode == 2 and res.stdout == ""
     assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+
+
+def test_cli_detect_many_files_prints_json_lines_and_fails_only_the_bad_one(
+    tmp_path: Path,
+) -> None:
+    good = tmp_path / "note.txt"
+    good.write_text("Kelly Brown phoned about Dean.\n", "utf-8")
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really")
+    parties = tmp_path / "parties.json"
+    parties.write_text(
+        json.dumps(
+            {
+                "subject": {"names": ["Dean Brown"], "date_of_birth": "2016-09-04"},
+                "parties": [{"names": ["Kelly Brown"], "role": "mother"}],
+            }
+        ),
+        "utf-8",
+    )
+    res = _cli("detect", str(good), str(bad), str(good), "--parties", str(parties))
+    assert res.returncode == 2
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["file"] for r in rows] == [str(good), str(bad), str(good)]
+    assert "error" in rows[1] and "findings" not in rows[1]
+    assert rows[0] == rows[2]
+    kelly = [f for f in rows[0]["findings"] if f["text"] == "Kelly Brown"]
+    assert kelly and kelly[0]["party"] == "Kelly Brown" and kelly[0]["exemption"] == "TP"
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "broken.pdf" in lines[0]

@@ -24,12 +24,18 @@ def _persons(detector: Detector, text: str, parties: Parties | None = None) -> l
         ("Present: Zofia Nowak (mother), Tariq Mahmood (SW)", "Zofia Nowak"),
         ("Present: Zofia Nowak (mother), Tariq Mahmood (SW)", "Tariq Mahmood"),
         ("Kind regards,\nAled Pritchard\nSocial Worker", "Aled Pritchard"),
-        ("Emailed kelly.brown@gmail.com yesterday", "kelly"),
         ("the child, Tyler Zabrowski (7), was quiet", "Tyler Zabrowski"),
     ],
 )
 def test_when_messy_name_form_then_flagged(detector: Detector, text: str, name: str) -> None:
     assert name in _persons(detector, text)
+
+
+def test_when_name_inside_an_email_then_the_whole_address_is_redacted(detector: Detector) -> None:
+    found = detector.detect_text("Emailed kelly.brown@gmail.com yesterday")
+    assert [(f.kind, f.text, f.exemption) for f in found] == [
+        ("EMAIL", "kelly.brown@gmail.com", "TP")
+    ]
 
 
 def test_when_surname_only_after_full_mention_then_flagged(detector: Detector) -> None:
