@@ -359,9 +359,11 @@ def test_scope_confirmation_needs_every_decision(katie_request) -> None:
     assert db.session.scalar(select(func.count()).select_from(DocumentWork)) == 2
     payload = detection.parties_json(request.id)
     assert "Katie Brown" in payload["subject"]["names"]
-    assert {"names": ["Sarah Jones"], "role": "social worker", "professional": True} in payload[
-        "parties"
-    ]
+    sarah = next(p for p in payload["parties"] if p["names"] == ["Sarah Jones"])
+    assert sarah["role"] == "social worker" and sarah["professional"] is True
+    # the register carries what the records hold about each person
+    kelly = next(p for p in payload["parties"] if p["names"][0] == "Kelly Brown")
+    assert kelly["date_of_birth"] == "1990-04-02" and kelly["role"] == "mother"
 
 
 def test_scope_pages(katie_request, auth) -> None:
