@@ -158,8 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _apply(args: argparse.Namespace) -> int:
-    from redaction.apply import apply_redactions
     from redaction.extract import extract
+    from redaction.limited import apply_limited
 
     if args.findings:
         parties = _parties(args)  # validate options even when findings are given
@@ -169,7 +169,7 @@ def _apply(args: argparse.Namespace) -> int:
     else:
         copy, findings = _detect(args)
         chosen = [f for f in findings if f.is_third_party]
-    data, report = apply_redactions(copy.pdf, chosen, label=not args.no_label)
+    data, report = apply_limited(copy.pdf, chosen, label=not args.no_label)
     out = Path(args.out)
     with tempfile.NamedTemporaryFile(dir=out.parent or ".", delete=False, suffix=".pdf") as fh:
         fh.write(data)
@@ -180,14 +180,14 @@ def _apply(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from redaction.verify import verify
+    from redaction.limited import verify_limited
 
     path = Path(args.file)
     if not path.is_file():
         raise RedactionError(f"{path}: no such file")
     if not path.read_bytes()[:1024].count(b"%PDF"):
         raise RedactionError(f"{path.name}: not a PDF file")
-    report = verify(str(path), args.term)
+    report = verify_limited(path.read_bytes(), args.term)
     if report.ok:
         return 0
     json.dump({"leaks": [leak.to_dict() for leak in report.leaks]}, sys.stdout, indent=1)

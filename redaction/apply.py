@@ -53,7 +53,7 @@ def apply_redactions(
     chosen = list(findings)
     by_page: dict[int, list[tuple[Rect, str | None, bool]]] = defaultdict(list)
     for f in chosen:
-        manual = f.kind == MANUAL or not f.text
+        manual = f.kind == MANUAL
         for rect in f.rects:
             by_page[f.page].append((rect, f.exemption if label else None, manual))
     try:
@@ -75,8 +75,10 @@ def apply_redactions(
             marks = redaction_marks(page, by_page[number], pad)
             boxes += len(marks)
             # text first, through the strips only; then pixels and line art under the boxes
-            _add_redact_annots(page, [s for m in marks for s in m.strips])
-            _apply_page(page, text=True)
+            strips = [s for m in marks for s in m.strips]
+            if strips:
+                _add_redact_annots(page, strips)
+                _apply_page(page, text=True)
             _add_redact_annots(page, [m.box for m in marks])
             _apply_page(page, text=False)
             _draw_boxes(doc, page, [(m.box, m.code) for m in marks], font)
@@ -152,9 +154,6 @@ def redaction_marks(
     raw: list[Mark] = []
     for rect, code, manual in items:
         box = pymupdf.Rect(rect)
-        if manual:
-            raw.append(Mark(box, code, (box,)))
-            continue
         if glyphs is None:
             glyphs = _glyphs(page)
         inside = [
@@ -163,15 +162,20 @@ def redaction_marks(
             if box.x0 - 0.5 <= (g.rect.x0 + g.rect.x1) / 2 <= box.x1 + 0.5
             and box.y0 - 0.5 <= (g.rect.y0 + g.rect.y1) / 2 <= box.y1 + 0.5
         ]
-        if not inside:
-            # nothing extractable under it (text drawn as an image?): the rectangle as it is
-            raw.append(Mark(box + (-pad, -pad, pad, pad), code, (box,)))
-            continue
         lines: dict[int, list[_Glyph]] = defaultdict(list)
         for g in inside:
             lines[g.line].append(g)
-        for line in lines.values():
-            raw.append(_line_mark(line, code, pad))
+        marks = [_line_mark(line, code, pad) for line in lines.values()]
+        if manual:
+            # drawn by a reviewer: the box as drawn (pixels and line art under it go), the
+            # characters whose middle it covers go through their strips
+            strips = tuple(s for m in marks for s in m.strips)
+            raw.append(Mark(box, code, strips))
+        elif not marks:
+            # nothing extractable under it (text drawn as an image?): the rectangle as it is
+            raw.append(Mark(box + (-pad, -pad, pad, pad), code, (box,)))
+        else:
+            raw.extend(marks)
     return _join(raw)
 
 

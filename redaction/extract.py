@@ -160,46 +160,42 @@ def extract(path: str | os.PathLike[str], limits: Limits | None = None) -> Worki
     _precheck(src, limits)
     with tempfile.TemporaryDirectory(prefix="redaction-") as tmp:
         out = Path(tmp)
-        cmd = [
-            sys.executable,
-            "-m",
-            "redaction._child",
-            str(src.resolve()),
-            str(out),
-            json.dumps(_limits_dict(limits)),
-        ]
-        env = dict(os.environ)
-        # the child imports only PyMuPDF/python-docx; one thread each keeps the limits honest
-        env.setdefault("OMP_NUM_THREADS", "1")
-        try:
-            proc = subprocess.run(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                timeout=limits.timeout_s,
-                env=env,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ConversionTimeout(
-                f"{src.name}: conversion took longer than {limits.timeout_s:g} s"
-            ) from exc
-        result_file = out / "result.json"
-        if result_file.exists():
-            result = json.loads(result_file.read_text("utf-8"))
-            if "error" in result:
-                cls = ERRORS.get(str(result["error"]), RedactionError)
-                raise cls(str(result["message"]))
-            if proc.returncode == 0:
-                pdf = (out / "working.pdf").read_bytes()
-                return WorkingCopy.from_json(pdf, result)
-        if proc.returncode < 0 or b"MemoryError" in proc.stderr:
-            raise DocumentTooLarge(
-                f"{src.name}: conversion exceeded the memory limit of {limits.memory_mb} MB"
-            )
-        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise CorruptDocument(f"{src.name}: conversion failed ({tail[0][:200]})")
+        result = run_child([str(src.resolve()), str(out)], out, limits, f"{src.name}: conversion")
+        pdf = (out / "working.pdf").read_bytes()
+        return WorkingCopy.from_json(pdf, result)
+
+
+def run_child(args: Sequence[str], work: Path, limits: Limits, what: str) -> dict[str, Any]:
+    """Run ``python -m redaction._child ARGS... LIMITS`` under ``limits`` and return the
+    ``result.json`` it wrote in ``work``; every failure is one typed error naming ``what``."""
+    cmd = [sys.executable, "-m", "redaction._child", *args, json.dumps(_limits_dict(limits))]
+    env = dict(os.environ)
+    # the child imports only PyMuPDF/python-docx/pypdf; one thread each keeps the limits honest
+    env.setdefault("OMP_NUM_THREADS", "1")
+    try:
+        proc = subprocess.run(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=limits.timeout_s,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ConversionTimeout(f"{what} took longer than {limits.timeout_s:g} s") from exc
+    result_file = work / "result.json"
+    if result_file.exists():
+        result: dict[str, Any] = json.loads(result_file.read_text("utf-8"))
+        if "error" in result:
+            cls = ERRORS.get(str(result["error"]), RedactionError)
+            raise cls(str(result["message"]))
+        if proc.returncode == 0:
+            return result
+    if proc.returncode < 0 or b"MemoryError" in proc.stderr:
+        raise DocumentTooLarge(f"{what} exceeded the memory limit of {limits.memory_mb} MB")
+    tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+    raise CorruptDocument(f"{what} failed ({tail[0][:200]})")
 
 
 def _limits_dict(limits: Limits) -> dict[str, Any]:

@@ -356,9 +356,9 @@ class _DocPart:
 
 def build(pack_id: int) -> ReleasePack:
     """Build the pack's PDF; on any leak the pack fails with where it was found (never what)."""
-    from redaction.apply import apply_redactions
+    from redaction.errors import RedactionError
     from redaction.findings import Finding
-    from redaction.verify import verify_bytes
+    from redaction.limited import apply_limited, verify_limited
 
     pack = db.session.get(ReleasePack, pack_id)
     if pack is None:
@@ -419,7 +419,9 @@ def build(pack_id: int) -> ReleasePack:
                 continue
             findings.append(
                 Finding(
-                    kind="MANUAL",
+                    # a reviewer's rectangle is redacted as drawn; a finding's boxes are
+                    # resolved to its own characters (never a neighbouring line's)
+                    kind="MANUAL" if item["source"] == "manual" else "TEXT",
                     text="",
                     page=new_number[item["page"]],
                     start=0,
@@ -429,10 +431,16 @@ def build(pack_id: int) -> ReleasePack:
                 )
             )
             part.schedule[(int(item["page"]), item["exemption"] or "")] += 1
-        copy, _report = apply_redactions(select_pages(original, part.kept), findings)
         terms = _terms(request.id, work.document_id, items)
         all_terms |= terms
-        result = verify_bytes(copy, sorted(terms))
+        try:
+            copy, _report = apply_limited(select_pages(original, part.kept), findings)
+            result = verify_limited(copy, sorted(terms))
+        except RedactionError as exc:  # over the time or memory limit, or damaged
+            problems.append(
+                {"document": _label(work.document), "page": None, "where": f"not redacted: {exc}"}
+            )
+            continue
         for leak in result.leaks:
             page = part.kept[leak.page - 1] if 0 < leak.page <= len(part.kept) else None
             problems.append({"document": _label(work.document), "page": page, "where": leak.where})
@@ -453,7 +461,7 @@ def build(pack_id: int) -> ReleasePack:
         front_pages = page_count(front)
     back = _schedule(request, parts)
     data = assemble([front, *body, back], request.reference)
-    result = verify_bytes(data, sorted(all_terms))
+    result = verify_limited(data, sorted(all_terms))
     result.leaks += _ligature_leaks(data, sorted(all_terms))
     report["extractors"] = result.extractors
     if result.leaks:
