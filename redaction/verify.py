@@ -17,7 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    StreamObject,
+    TextStringObject,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,15 @@ class _Checker:
         self._groups: dict[str, tuple[re.Pattern[str], bool, list[str]]] = {
             n: (_term_regex(n), " " in n.strip(), spellings) for n, spellings in by_norm.items()
         }
+        # one capitalised word ("Rose", "Lorem"): its lower-case twin is an ordinary word unless
+        # it is known only as a name ("kelly"), so only a capital or a known name counts
+        self._capital_only = {
+            n
+            for n, spellings in by_norm.items()
+            if " " not in n.strip()
+            and all(t[:1].isupper() for t in spellings)
+            and not _only_a_name(n)
+        }
         by_key: dict[str, list[str]] = {}
         for n in self._groups:
             by_key.setdefault(_key(n), []).append(n)
@@ -118,7 +134,10 @@ class _Checker:
         compact: str | None = None
         for n in candidates:
             regex, spaced, spellings = self._groups[n]
-            hit = regex.search(norm) is not None
+            if n in self._capital_only:
+                hit = _capital_hit(regex, text)
+            else:
+                hit = regex.search(norm) is not None
             if not hit and spaced:
                 compact = compact if compact is not None else norm.replace(" ", "")
                 hit = regex.search(compact) is not None
@@ -128,6 +147,21 @@ class _Checker:
                 if (term, page, where) not in self._seen:
                     self._seen.add((term, page, where))
                     self.leaks.append(Leak(term, page, where))
+
+
+def _only_a_name(word: str) -> bool:
+    """A given name or surname that is no ordinary word, so "kelly" in lower case is Kelly."""
+    from redaction.detect.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    return gaz.is_name(word) and not gaz.is_ambiguous(word)
+
+
+def _capital_hit(regex: re.Pattern[str], text: str) -> bool:
+    """Whether the term's pattern matches a word starting with a capital in ``text``."""
+    cased = unicodedata.normalize("NFKC", text)
+    cased = re.sub(r"(\w)-[ \t]*\r?\n\s*(\w)", r"\1\2", cased)
+    return any(m.group()[:1].isupper() for m in re.finditer(regex.pattern, cased, re.IGNORECASE))
 
 
 class _TrieNode:
@@ -211,9 +245,24 @@ def _literal(raw: bytes) -> bytes:
     return bytes(out)
 
 
+_PDF_NAME = re.compile(rb"/[^\s/\[\]()<>{}%]*")
+
+
+def _binary(data: bytes) -> bool:
+    """Font programs, images, compressed leftovers: not text a person could read."""
+    sample = data[:4096]
+    if not sample:
+        return False
+    odd = sum(1 for b in sample if b < 9 or 13 < b < 32 or b > 126)
+    return odd > len(sample) // 10
+
+
 def _stream_texts(data: bytes) -> Iterable[str]:
-    """The raw stream, and the concatenated string operands of each text object in it."""
-    yield data.decode("latin-1")
+    """A text stream without its PDF names ("/Page" is syntax, not text), and the joined
+    string operands of each text object in a content stream. Binary streams (fonts, images)
+    give only their text objects, if any."""
+    if not _binary(data):
+        yield _PDF_NAME.sub(b" ", data).decode("latin-1")
     if b"BT" not in data:
         return
     for block in re.finditer(rb"BT(.*?)ET", data, re.S):
@@ -304,7 +353,9 @@ def verify_bytes(data: bytes, terms: Sequence[str]) -> VerifyReport:
             for text in _stream_texts(payload):
                 checker.check(text, 0, f"stream object {number}")
         elif obj is not None:
-            checker.check(str(obj), 0, f"object {number}")
+            strings = " ".join(_strings_of(obj))
+            if strings:
+                checker.check(strings, 0, f"object {number}")
     # the raw file again, without trusting the cross-reference; a stream already searched as
     # an object is not searched twice
     for index, payload in enumerate(_decompress_all(data)):
@@ -312,9 +363,28 @@ def verify_bytes(data: bytes, terms: Sequence[str]) -> VerifyReport:
             continue
         for text in _stream_texts(payload):
             checker.check(text, 0, f"raw stream #{index}")
-    checker.check(data.decode("latin-1"), 0, "raw file bytes")
+    # string literals anywhere in the file (objects of old revisions, broken objects)
+    raw = b" ".join(_literal(m.group()) for m in _STRING.finditer(data) if len(m.group()) > 2)
+    checker.check(raw.decode("latin-1"), 0, "raw file strings")
     report.leaks = checker.leaks
     return report
+
+
+def _strings_of(obj: object, depth: int = 0) -> Iterable[str]:
+    """The string values inside an object (dictionary keys and names are PDF syntax)."""
+    if depth > 20:
+        return
+    obj = _resolve(obj) if depth == 0 else obj
+    if isinstance(obj, (TextStringObject, ByteStringObject)):
+        yield str(obj)
+    elif isinstance(obj, DictionaryObject):
+        for value in obj.values():
+            if not isinstance(value, IndirectObject):
+                yield from _strings_of(value, depth + 1)
+    elif isinstance(obj, ArrayObject):
+        for value in obj:
+            if not isinstance(value, IndirectObject):
+                yield from _strings_of(value, depth + 1)
 
 
 def _object_numbers(reader: PdfReader) -> list[int]:

@@ -9,7 +9,14 @@ import re
 import pymupdf
 import pytest
 
-from redaction.verify import _Checker, _term_regex, normalise, verify_bytes
+from redaction.verify import (
+    _capital_hit,
+    _Checker,
+    _only_a_name,
+    _term_regex,
+    normalise,
+    verify_bytes,
+)
 
 
 def _reference(terms: list[str], text: str) -> set[str]:
@@ -18,8 +25,17 @@ def _reference(terms: list[str], text: str) -> set[str]:
         return set()
     norm = normalise(text)
     hits = set()
+    by_norm: dict[str, list[str]] = {}
+    for term in terms:
+        by_norm.setdefault(normalise(term.strip()), []).append(term.strip())
     for term in terms:
         regex = _term_regex(term)
+        n = normalise(term.strip())
+        spellings = by_norm[n]
+        if " " not in n.strip() and all(t[:1].isupper() for t in spellings) and not _only_a_name(n):
+            if _capital_hit(regex, text):
+                hits.add(term)
+            continue
         if regex.search(norm) or (
             " " in normalise(term).strip() and regex.search(norm.replace(" ", ""))
         ):
@@ -50,6 +66,10 @@ def _fast(terms: list[str], text: str) -> set[str]:
             {"kelly.brown@gmail.com", "brown"},
         ),
         ("nothing here", ["Kelly", "Brown"], set()),
+        # a capitalised word's lower-case twin is an ordinary word, unless only a name
+        ("a rose by any other name", ["Rose"], set()),
+        ("kelly came round", ["Kelly"], {"Kelly"}),
+        ("ROSE came round", ["Rose"], {"Rose"}),
     ],
 )
 def test_when_term_written_differently_then_still_found(
@@ -89,3 +109,17 @@ def test_when_text_uses_ligatures_then_the_term_still_matches() -> None:
     from redaction.verify import normalise
 
     assert normalise("Gri\ufb03ths") == normalise("Griffiths")
+
+
+def test_when_term_is_only_pdf_syntax_or_font_data_then_no_leak() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Nothing to see here", fontname="helv")
+    page.insert_text(
+        (72, 100), "embedded font", fontfile="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    )
+    data = doc.tobytes()
+    # PDF names (/Page, /Font, /Helvetica, /Contents) and font programs are not readable text
+    leaks = verify_bytes(data, ["Page", "Font", "Helvetica", "Contents", "Catalog", "DejaVu"]).leaks
+    assert leaks == []
+    assert {leak.term for leak in verify_bytes(data, ["Nothing"]).leaks} == {"Nothing"}
