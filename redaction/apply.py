@@ -356,21 +356,30 @@ def _draw_boxes(
 
 def scrub(doc: pymupdf.Document) -> None:
     """Remove everything a release must not carry beyond the visible page content."""
-    doc.scrub(
-        attached_files=True,
-        clean_pages=True,
-        embedded_files=True,
-        hidden_text=True,
-        javascript=True,
-        metadata=True,
-        redactions=True,
-        redact_images=0,
-        remove_links=True,
-        reset_fields=True,
-        reset_responses=True,
-        thumbnails=True,
-        xml_metadata=True,
-    )
+    options = {
+        "attached_files": True,
+        "clean_pages": True,
+        "embedded_files": True,
+        "hidden_text": True,
+        "javascript": True,
+        "metadata": True,
+        "redactions": True,
+        "redact_images": 0,
+        "remove_links": True,
+        "reset_fields": True,
+        "reset_responses": True,
+        "thumbnails": True,
+        "xml_metadata": True,
+    }
+    try:
+        doc.scrub(**options)
+    except IndexError:
+        # PyMuPDF's link listing fails on some malformed link annotations: drop every
+        # page's annotations at the object level and scrub the rest
+        for page in doc:
+            if doc.xref_get_key(page.xref, "Annots")[0] != "null":
+                doc.xref_set_key(page.xref, "Annots", "null")
+        doc.scrub(**{**options, "remove_links": False})
     for page in doc:
         for widget in list(page.widgets() or ()):
             page.delete_widget(widget)
@@ -393,6 +402,10 @@ def scrub(doc: pymupdf.Document) -> None:
         "Metadata",
         "StructTreeRoot",
         "MarkInfo",
+        "AF",
+        "DSS",
+        "Perms",
+        "Collection",
         "SpiderInfo",
         "Threads",
     ):
