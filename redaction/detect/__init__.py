@@ -84,12 +84,20 @@ class Detector:
         matcher = PartyMatcher(parties, self.gaz) if not parties.empty else None
         known = KnownIdentifiers(parties) if not parties.empty else None
         kept: list[list[Span]] = []
+        english_doc = self._english(texts)
+        foreign: list[bool] = []
         for page, base, extra, page_ids in zip(pages, first, mentions, ids, strict=True):
             spans = merge(list(base) + extra)
+            english = english_doc if english_doc is not None else self._english([page.text])
+            foreign.append(english is False)
+            if english is False:
+                # the model and the English rules guess wildly on other languages: only names
+                # the lists know, or names introduced by a title, role or label, are kept
+                spans = [t for s in spans if (t := self._supported(page.text, s)) is not None]
             places = [m for m in page_ids if m.kind in _PLACE_KINDS]
             spans = [s for s in spans if not _inside(s, places) and not _place_name(page.text, s)]
             kept.append([_trim(page.text, s) for s in spans if s.score >= self.min_score])
-        again = self._same_again(texts, kept)
+        again = self._same_again(texts, kept, foreign)
         findings: list[Finding] = []
         for page, spans, more, page_ids in zip(pages, kept, again, ids, strict=True):
             people = self._persons(page, merge(spans + more), matcher)
@@ -102,18 +110,56 @@ class Detector:
             findings += people + found
         return sorted(findings, key=lambda f: (f.page, f.start, f.end, f.kind))
 
-    def _same_again(self, texts: Sequence[str], kept: Sequence[Sequence[Span]]) -> list[list[Span]]:
+    def _english(self, texts: Sequence[str]) -> bool | None:
+        """Mostly English words; None when there are too few words to tell."""
+        words = [
+            t.low for text in texts for t in tokenize(text) if t.shape == "lower" and len(t.low) > 1
+        ]
+        if len(words) < 30:
+            return None
+        known = sum(1 for w in words if w in self.gaz.stop or self.names.is_word(w))
+        return known >= 0.5 * len(words)
+
+    def _supported(self, text: str, span: Span) -> Span | None:
+        """On a page in another language: a span introduced by a title, role, label or
+        signature as it is; otherwise only its words known as names ("Beispiel von Martin
+        Thoma" -> "Martin Thoma"), or nothing."""
+        strong = {"title", "role", "field", "signature"}
+        if strong & set(span.source.split("+")):
+            return span
+        toks = tokenize(text[span.start : span.end])
+        first = next(
+            (i for i, t in enumerate(toks) if t.shape != "lower" and self.gaz.is_name(t.raw)), None
+        )
+        if first is None:
+            return None
+        last = first
+        while (
+            last + 1 < len(toks)
+            and toks[last + 1].shape != "lower"
+            and toks[last + 1].line == toks[last].line
+            and text[span.start + toks[last].end : span.start + toks[last + 1].start] == " "
+        ):
+            last += 1  # "Martin Thoma": the capitalised words after a known given name
+        start, end = span.start + toks[first].start, span.start + toks[last].end
+        return Span(start, end, span.score, span.source, span.reason)
+
+    def _same_again(
+        self, texts: Sequence[str], kept: Sequence[Sequence[Span]], foreign: Sequence[bool]
+    ) -> list[list[Span]]:
         """Every other mention of a name that is reported somewhere in the document, so that
         a redacted name is never left readable a line further on ("Dean's mother" after
         "about Dean"); lower-case mentions only where the name is no ordinary word."""
         names: dict[str, float] = {}
-        for text, spans in zip(texts, kept, strict=True):
+        for text, spans, other in zip(texts, kept, foreign, strict=True):
             for s in spans:
                 toks = tokenize(text[s.start : s.end])
                 for t in toks:
                     low = t.low
                     if len(low) < 3 or low in TITLES or self.gaz.is_non_name(low):
                         continue
+                    if other and (t.shape == "lower" or not self.gaz.is_name(t.raw)):
+                        continue  # another language: only words known as names spread
                     if len(toks) > 1 and self.names.is_word(low) and not self.gaz.is_name(t.raw):
                         continue  # "River" of "Sandy River": reported only as part of it
                     names[low] = max(names.get(low, 0.0), s.score)

@@ -413,6 +413,11 @@ class NameFinder:
             label = _LETTER_LABEL.search(text[max(0, m.start() - 12) : m.start()])
             if pair in ({"A", "E"}, {"B", "Q"}) or label:
                 continue
+            # "X and Y" in mathematics or a list is no one: only beside words for people
+            # ("the children, A and B", "A and B's mother")
+            around = text[max(0, m.start() - 40) : m.end() + 30].lower()
+            if not re.search(rf"\b{_KIN}s?\b|\bre\b|\bparents?\b|\bfamily\b", around):
+                continue
             letters.update(pair)
         for m in _LETTER_APPOSITION.finditer(text):
             letters.add(m.group(1) or m.group(2))

@@ -89,3 +89,25 @@ def test_when_parties_given_then_roles_and_exemptions(detector: Detector) -> Non
 def test_detection_is_deterministic(detector: Detector) -> None:
     text = "Mother Kelly Brown and Dean met Dr Patel at 14 Oak Road, WR1 2AB."
     assert detector.detect_text(text) == detector.detect_text(text)
+
+
+def test_when_text_is_in_another_language_then_only_known_names_are_flagged(
+    detector: Detector,
+) -> None:
+    text = (
+        "Sei X ein topologischer Raum und A eine Teilmenge. Dann ist die Abbildung stetig, "
+        "wenn für jede offene Menge das Urbild offen ist. Beweis: Die Aussage folgt direkt "
+        "aus der Definition, denn jede Umgebung enthält eine offene Menge. Bemerkung: Für "
+        "metrische Räume gilt das auch mit Folgen. Beispiel von Martin Thoma und Kelly Brown. "
+        "Seien X und Y zwei Räume und die Abbildung ein Homöomorphismus zwischen ihnen."
+    )
+    found = set(_persons(detector, text))
+    assert {"Martin Thoma", "Kelly Brown"} <= found
+    assert not found & {"Sei", "Dann", "Beweis", "Bemerkung", "Beispiel", "Raum", "X", "Y", "A"}
+
+
+def test_when_letters_are_mathematics_then_not_people(detector: Detector) -> None:
+    text = "Let X and Y be sets. Then X is a subset of Y, and the map from X to Y is onto."
+    assert not set(_persons(detector, text)) & {"X", "Y"}
+    judgment = "The children, A and B, live with their mother. A is 7 and B is 4."
+    assert {"A", "B"} <= set(_persons(detector, judgment))
