@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -163,12 +164,48 @@ class Detector:
                     if len(toks) > 1 and self.names.is_word(low) and not self.gaz.is_name(t.raw):
                         continue  # "River" of "Sandy River": reported only as part of it
                     names[low] = max(names.get(low, 0.0), s.score)
+        # whole phrases too ("Hydro Network" where "Network" alone is a word), written with
+        # or without the spaces, as the verifier reads them
+        phrases: dict[str, float] = {}
+        for text, spans in zip(texts, kept, strict=True):
+            for s in spans:
+                words = text[s.start : s.end].split()
+                if len(words) > 1:
+                    key = " ".join(w.lower() for w in words)
+                    phrases[key] = max(phrases.get(key, 0.0), s.score)
+        phrase_rx = (
+            re.compile(
+                r"(?<!\w)(?:"
+                + "|".join(
+                    r"\s*".join(re.escape(w) for w in p.split())
+                    for p in sorted(phrases, key=len, reverse=True)
+                )
+                + r")(?!\w)",
+                re.IGNORECASE,
+            )
+            if phrases
+            else None
+        )
         out: list[list[Span]] = []
         for text, spans in zip(texts, kept, strict=True):
             found: list[Span] = []
+            for m in phrase_rx.finditer(text) if phrase_rx else ():
+                if any(s.start < m.end() and m.start() < s.end for s in spans):
+                    continue
+                score = phrases.get(" ".join(m.group().lower().split()), max(phrases.values()))
+                found.append(
+                    Span(
+                        m.start(),
+                        m.end(),
+                        max(self.min_score, score - 0.1),
+                        "mention",
+                        "the same name is reported elsewhere in the document",
+                    )
+                )
+            covered = [*spans, *found]
             for t in tokenize(text):
-                score = names.get(t.low)
-                if score is None or any(s.start <= t.start < s.end for s in spans):
+                known = names.get(t.low)
+                if known is None or any(s.start <= t.start < s.end for s in covered):
                     continue
                 if t.shape == "lower" and (
                     not self.gaz.is_name(t.raw) or self.names.is_word(t.low)
@@ -178,7 +215,7 @@ class Detector:
                     Span(
                         t.start,
                         t.end,
-                        max(self.min_score, score - 0.1),
+                        max(self.min_score, known - 0.1),
                         "mention",
                         "the same name is reported elsewhere in the document",
                     )
