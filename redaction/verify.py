@@ -261,10 +261,16 @@ def _stream_texts(data: bytes) -> Iterable[str]:
     """A text stream without its PDF names ("/Page" is syntax, not text), and the joined
     string operands of each text object in a content stream. Binary streams (fonts, images)
     give only their text objects, if any."""
-    if not _binary(data):
+    content = re.search(rb"\bBT\b", data) is not None and re.search(rb"\bET\b", data) is not None
+    if not content and not _binary(data):
         yield _PDF_NAME.sub(b" ", data).decode("latin-1")
-    if b"BT" not in data:
-        return
+    if not content:
+        return  # a content stream is read through its text objects only: "(Norma)-20(lenfeld)"
+    # strings outside text objects (marked-content /ActualText, /Alt), each whole
+    outside = re.sub(rb"\bBT\b.*?\bET\b", b" ", data, flags=re.S)
+    loose = [_literal(m.group()) for m in _STRING.finditer(outside)]
+    if loose:
+        yield b" ".join(loose).decode("latin-1")
     for block in re.finditer(rb"BT(.*?)ET", data, re.S):
         strings = [_literal(m.group()) for m in _STRING.finditer(block.group(1))]
         if strings:

@@ -159,8 +159,8 @@ class Detector:
                     low = t.low
                     if len(low) < 3 or low in TITLES or self.gaz.is_non_name(low):
                         continue
-                    if other and (t.shape == "lower" or not self.gaz.is_name(t.raw)):
-                        continue  # another language: only words known as names spread
+                    if other and t.shape == "lower":
+                        continue  # another language: "das" is an article there
                     if len(toks) > 1 and self.names.is_word(low) and not self.gaz.is_name(t.raw):
                         continue  # "River" of "Sandy River": reported only as part of it
                     names[low] = max(names.get(low, 0.0), s.score)
@@ -177,7 +177,7 @@ class Detector:
             re.compile(
                 r"(?<!\w)(?:"
                 + "|".join(
-                    r"\s*".join(re.escape(w) for w in p.split())
+                    r"[\s-]*".join(re.escape(w) for w in p.split())
                     for p in sorted(phrases, key=len, reverse=True)
                 )
                 + r")(?!\w)",
