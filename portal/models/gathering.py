@@ -115,11 +115,13 @@ class FindingRecord(db.Model):
     end: Mapped[int] = mapped_column(Integer)
     rects: Mapped[list[list[float]]] = mapped_column(JSON, default=list)
     score: Mapped[float] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(String(40))
-    reason: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(Text)
     exemption: Mapped[str | None] = mapped_column(String(20))
     party: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(60))
+    # everyone a mention could be when the register cannot tell: the reviewer chooses
+    candidates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
 
 class JobRecord(db.Model):

@@ -27,6 +27,8 @@ class FindingDecision(db.Model):
     decision: Mapped[str] = mapped_column(String(12))
     exemption: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
+    # for a mention the register could not attribute: the person the reviewer chose
+    who: Mapped[str | None] = mapped_column(String(200))
     # "mention" (this finding alone) or "person" (from a per-person decision)
     scope: Mapped[str] = mapped_column(String(10), default="mention")
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -152,7 +152,8 @@ def store_findings(
                 reason=f.get("reason"),
                 exemption=f.get("exemption"),
                 party=f.get("party"),
-                role=f.get("role"),
+                role=(f.get("role") or "")[:60] or None,
+                candidates=list(f.get("candidates") or []),
             )
         )
     work = document_work(request_id, document_id)

@@ -83,6 +83,7 @@ class Outcome:
     exemption: str | None
     scope: str | None  # mention | person | None
     version: int  # the FindingDecision version (0: no row yet)
+    who: str | None = None  # the person chosen for a mention the register could not attribute
 
 
 def _exemption(code: str | None) -> str:
@@ -288,15 +289,28 @@ def decide_finding(
     note: str | None,
     actor: Actor,
     expected_version: int | None = None,
+    who: str | None = None,
 ) -> FindingDecision:
     """Accept (redact, with an exemption) or reject (disclose) one finding. `expected_version`
     is the version the reviewer saw (0 when undecided): a different stored version is refused
-    rather than silently overwritten."""
+    rather than silently overwritten. A mention the register could not attribute (it has
+    candidates) needs `who`: the person the reviewer decides it is."""
     finding = db.session.get(FindingRecord, finding_id)
     if finding is None:
         raise NotFound("No such suggested redaction")
     if decision not in ("accepted", "rejected"):
         raise ServiceError("Choose accept or reject")
+    candidates = list(finding.candidates or []) if not finding.party else []
+    if candidates:
+        if who not in candidates:
+            raise ServiceError(
+                "This mention could be " + " or ".join(candidates) + ": choose who it is first"
+            )
+        chosen = next((p for p in parties(finding.request_id) if who in p.names), None)
+        if decision == "accepted" and chosen is not None and chosen.subject:
+            raise ServiceError(
+                "You chose the data subject: their own data cannot be redacted as third-party data"
+            )
     row = _decision(finding_id)
     if expected_version is not None and (row.version if row else 0) != expected_version:
         if row is None:
@@ -313,6 +327,7 @@ def decide_finding(
         row = FindingDecision(finding_id=finding.id, request_id=finding.request_id)
         db.session.add(row)
     row.decision, row.exemption, row.scope = decision, code, "mention"
+    row.who = who if candidates else None
     row.note = (note or "").strip() or None
     row.decided_by_id, row.decided_at = actor.user_id, utcnow()
     _flush("suggestion", row)
@@ -346,7 +361,7 @@ def outcomes(request_id: int, document_id: int | None = None) -> dict[int, Outco
     for f in findings:
         row = rows.get(f.id)
         if row is not None:
-            result[f.id] = Outcome(row.decision, row.exemption, row.scope, row.version)
+            result[f.id] = Outcome(row.decision, row.exemption, row.scope, row.version, row.who)
             continue
         person = _party_of(f, people)
         live = by_person.get(person.id) if person else None

@@ -195,6 +195,7 @@ def decide(request_id: int, finding_id: int) -> Response | tuple[Response, int]:
             data.get("note") or None,
             actor(),
             expected_version=_int(data.get("version")),
+            who=data.get("who") or None,
         )
     except ServiceError as exc:
         return _failed(exc, target)

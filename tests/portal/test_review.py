@@ -179,6 +179,28 @@ def test_the_subjects_own_data_cannot_be_redacted(case: Case) -> None:
     review.decide_finding(katie.id, "rejected", None, None, case.worker)
 
 
+def test_a_mention_the_register_could_not_attribute_needs_the_reviewer_to_choose(
+    case: Case, client, auth
+) -> None:
+    brown = case.finding("D2", "Kelly Brown")
+    brown.party, brown.role, brown.candidates = None, "ambiguous", ["Katie Brown", "Kelly Brown"]
+    db.session.commit()
+    with pytest.raises(ServiceError, match="choose who it is"):
+        review.decide_finding(brown.id, "accepted", "TP", None, case.worker)
+    with pytest.raises(ServiceError, match="data subject"):
+        review.decide_finding(brown.id, "accepted", "TP", None, case.worker, who="Katie Brown")
+    row = review.decide_finding(brown.id, "accepted", "TP", None, case.worker, who="Kelly Brown")
+    assert row.who == "Kelly Brown" and row.decision == "accepted"
+    assert review.outcomes(case.request.id)[brown.id].who == "Kelly Brown"
+    db.session.commit()
+    # the screen says who it could be and asks whom
+    auth.login(db.session.get(User, case.worker.user_id))
+    page = client.get(f"/staff/requests/{case.request.id}/review/{case.docs['D2']}").get_data(
+        as_text=True
+    )
+    assert "Could be Katie Brown or Kelly Brown." in page and 'name="who"' in page
+
+
 def test_withholding_a_person_covers_every_document_and_spelling(case: Case) -> None:
     mother = case.parties["mother"]
     review.decide_person(case.request.id, mother.id, "withhold", "none", None, "TP", case.worker)
