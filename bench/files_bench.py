@@ -54,7 +54,9 @@ def one(path: Path, timeout: float) -> tuple[str, str]:
         findings.write_text(json.dumps({"findings": chosen}), "utf-8")
         out = Path(tmp) / "out.pdf"
         try:
-            app = _run(["apply", str(path), "--out", str(out), "--findings", str(findings)], timeout)
+            app = _run(
+                ["apply", str(path), "--out", str(out), "--findings", str(findings)], timeout
+            )
         except subprocess.TimeoutExpired:
             return "timeout", "apply"
         if app.returncode == 2:
