@@ -375,6 +375,7 @@ def build(pack_id: int) -> ReleasePack:
     parts: list[_DocPart] = []
     all_terms: set[str] = set()
     problems: list[dict[str, Any]] = []
+    failed_files: list[dict[str, Any]] = []  # redacted copies that failed, for the staff screen
     for work in works:
         items = effective_redactions(request.id, work.document_id)
         whole = [i for i in items if i["page"] is None]
@@ -443,11 +444,23 @@ def build(pack_id: int) -> ReleasePack:
             continue
         for leak in result.leaks:
             page = part.kept[leak.page - 1] if 0 < leak.page <= len(part.kept) else None
-            problems.append({"document": _label(work.document), "page": page, "where": leak.where})
+            problems.append(
+                {
+                    "document": _label(work.document),
+                    "document_id": work.document_id,
+                    "page": page,
+                    "where": leak.where,
+                }
+            )
+        if result.leaks:
+            failed_files.append(
+                _keep_failed(pack, f"{work.document_id}", copy)
+                | {"parts": [[1, work.document_id, part.kept]]}
+            )
         part.pdf = copy
     report: dict[str, Any] = {"documents": len(parts), "terms": len(all_terms)}
     if problems:
-        return _fail(pack, report, problems)
+        return _fail(pack, {**report, "failed_files": failed_files}, problems)
 
     from redaction.pack import assemble, page_count
 
@@ -465,13 +478,16 @@ def build(pack_id: int) -> ReleasePack:
     result.leaks += _ligature_leaks(data, sorted(all_terms))
     report["extractors"] = result.extractors
     if result.leaks:
+        layout = [[p.start, p.work.document_id, p.kept] for p in parts if p.pdf is not None]
+        failed_files.append(_keep_failed(pack, "pack", data) | {"parts": layout})
         return _fail(
             pack,
-            report,
+            {**report, "failed_files": failed_files},
             [
                 {
                     "document": _where_in_pack(parts, leak.page, front_pages),
-                    "page": leak.page or None,
+                    "document_id": own[0] if (own := _own_page(layout, leak.page)) else None,
+                    "page": own[1] if own else leak.page or None,
                     "where": leak.where,
                 }
                 for leak in result.leaks
@@ -547,6 +563,87 @@ def _number_parts(parts: list[_DocPart], front_pages: int) -> None:
             continue
         part.start = page
         page += len(part.kept)
+
+
+def _keep_failed(pack: ReleasePack, what: str, data: bytes) -> dict[str, Any]:
+    """Keep a copy that failed verification (beside the working copies, never in a row or a
+    log), so that the staff screen can show what could still be read."""
+    folder = os.path.join(current_app.config["DOCUMENTS_DIR"], "failed")
+    os.makedirs(folder, exist_ok=True)
+    name = f"pack{pack.id}-{what}.pdf"
+    with open(os.path.join(folder, name), "wb") as fh:
+        fh.write(data)
+    return {"file": name}
+
+
+def _own_page(layout: list[list[Any]], page: int) -> tuple[int, int] | None:
+    """(document id, that document's own page) for a page of a file laid out as
+    ``[[first page in the file, document id, kept original pages], ...]``."""
+    for start, document_id, kept in layout:
+        if start <= page < start + len(kept):
+            return int(document_id), int(kept[page - start])
+    return None
+
+
+def leak_details(pack_id: int) -> list[dict[str, Any]]:
+    """For a pack that failed verification: each text still readable, whose it is, in which
+    document and on that document's own page. Computed when a caseworker opens the screen,
+    so the text is never stored in the pack, a job row, the audit log or a log."""
+    from redaction.errors import RedactionError
+    from redaction.limited import verify_limited
+
+    pack = db.session.get(ReleasePack, pack_id)
+    if pack is None or pack.status != "failed":
+        return []
+    folder = os.path.join(current_app.config["DOCUMENTS_DIR"], "failed")
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[int, int, str]] = set()
+    for entry in (pack.verify_report or {}).get("failed_files", []):
+        path = os.path.join(folder, os.path.basename(str(entry.get("file", ""))))
+        if not os.path.exists(path):
+            continue
+        layout = entry.get("parts") or []
+        doc_ids = [int(p[1]) for p in layout]
+        terms: set[str] = set()
+        for document_id in doc_ids:
+            terms |= _terms(
+                pack.request_id, document_id, effective_redactions(pack.request_id, document_id)
+            )
+        with open(path, "rb") as fh:
+            data = fh.read()
+        try:
+            leaks = verify_limited(data, sorted(terms)).leaks
+        except RedactionError:
+            continue
+        for leak in leaks:
+            own = _own_page(layout, leak.page) if leak.page else None
+            if own is None:
+                continue  # found only in the file's streams: the document and page list says where
+            document_id, page = own
+            if (document_id, page, leak.term) in seen:
+                continue
+            seen.add((document_id, page, leak.term))
+            finding = db.session.scalars(
+                select(FindingRecord).where(
+                    FindingRecord.request_id == pack.request_id,
+                    FindingRecord.document_id == document_id,
+                    FindingRecord.text == leak.term,
+                )
+            ).first()
+            whose = "added by hand"
+            if finding is not None:
+                whose = finding.party or " or ".join(finding.candidates or []) or "unknown person"
+            document = db.session.get(Document, document_id)
+            out.append(
+                {
+                    "document_id": document_id,
+                    "document": _label(document) if document else str(document_id),
+                    "page": page,
+                    "text": leak.term,
+                    "whose": whose,
+                }
+            )
+    return sorted(out, key=lambda d: (d["document"], d["page"], d["text"]))
 
 
 def _where_in_pack(parts: list[_DocPart], page: int, front_pages: int) -> str:

@@ -4,6 +4,7 @@ code or post, and a preview of exactly the requester's PDF."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -53,12 +54,18 @@ def overview(request_id: int) -> str:
             .order_by(DeliveryLink.id.desc())
         )
     )
+    latest = release.latest(request_id)
+    leaks = []
+    if latest is not None and latest.status == "failed" and current_user.has_role(Role.CASEWORKER):
+        # what could still be read, on this screen only (never stored or logged)
+        leaks = release.leak_details(latest.id)
     return render_template(
         "staff/release.html",
         title=f"Release {req.reference}",
         req=req,
         packs=release.packs(request_id),
-        latest=release.latest(request_id),
+        latest=latest,
+        leaks=leaks,
         works=works,
         job=jobs.describe(jobs.latest("release", request_id)),
         links=links,

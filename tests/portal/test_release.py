@@ -334,6 +334,34 @@ def test_a_leak_fails_the_build_and_says_where_not_what(case: Case) -> None:
     assert "Sam is doing well" not in repr(pack.verify_report)
     with pytest.raises(ServiceError):
         release.request_approval(case.request.id, Actor.staff(case.caseworker))
+    # the staff screen says what could still be read, on the document's own page, and nothing
+    # stores or logs it
+    details = release.leak_details(pack.id)
+    assert {(d["document"], d["page"], d["text"]) for d in details} == {
+        ("DOC-1", 3, "Sam is doing well")
+    }
+    audit_text = " ".join(repr(e.detail) for e in db.session.scalars(select(AuditEvent)))
+    assert "Sam is doing well" not in audit_text
+
+
+def test_the_failed_build_screen_offers_to_redact_what_was_left(case: Case, client, auth) -> None:
+    pdf = _pdf([["x"]])
+    f = _finding(case.request, case.doc, pdf, 3, "Sam is doing well", rects=[[300, 700, 320, 710]])
+    db.session.add(
+        FindingDecision(
+            finding_id=f.id,
+            request_id=case.request.id,
+            decision="accepted",
+            exemption="TP",
+            decided_by_id=case.reviewer.id,
+        )
+    )
+    db.session.commit()
+    _build(case)
+    auth.login(case.reviewer)
+    page = client.get(f"/staff/requests/{case.request.id}/release").get_data(as_text=True)
+    assert "What could still be read" in page and "Sam is doing well" in page
+    assert "Redact it on page 3" in page
 
 
 def _approved(case: Case) -> ReleasePack:
