@@ -613,6 +613,10 @@ class _World:
             )
             aunt.address = self._address()
             adults["relative"] = aunt
+        if r.random() < 0.3:
+            friend = self.person(r.choice("ffm"), dob=self._dob(20, 50))
+            friend.address = self._address()
+            adults["family_friend"] = friend  # known in texts only by a lower-case first name
         # a previous name for some mothers (maiden or earlier married name)
         if r.random() < 0.35:
             prev = r.choice(NAMES[heritage][2])
@@ -642,6 +646,9 @@ class _World:
                 dob=ANCHOR - timedelta(days=ages[k]),
                 child=True,
             )
+            if kid.gender == "m" and " " not in kid.first_names and r.random() < 0.35:
+                # named after his father: the father's first name is the child's middle name
+                kid.first_names = f"{kid.first_names} {father.first_names.split()[0]}"
             kid.address = address
             kid.nhs = _nhs_number(r)
             kid.sc_number = f"SC{r.randrange(100000, 999999)}"
@@ -735,7 +742,16 @@ class _World:
         if _age(child, case.opened) < 5:
             roles.append((self.pick("health_visitor"), "health_visitor"))
         elif r.random() < 0.4:
-            roles.append((self.pick("school_nurse"), "school_nurse"))
+            nurse = self.pick("school_nurse")
+            if r.random() < 0.5:
+                # a professional who shares a surname with someone in the family
+                relative = r.choice(list(fam.adults.values()))
+                nurse = self.person("f", last_name=relative.last_name, dob=self._dob(28, 60))
+                nurse.professional, nurse.role = True, "school_nurse"
+                nurse.organisation = PRO_ROLES["school_nurse"][2]
+                nurse.title = "Mrs"
+                nurse.email = f"{nurse.known.lower()}.{nurse.last_name.lower()}@nhs.example.org"
+            roles.append((nurse, "school_nurse"))
         if child.school and _age(child, case.opened) >= 4:
             staff = self.schools[child.school]
             roles.append((staff["designated_safeguarding_lead"][0], "designated_safeguarding_lead"))
@@ -950,6 +966,13 @@ def _case_note(d: _Doc, c: _Case) -> None:
                 f"Car {d.i('VEHICLE_REG', dad.vehicle)} parked outside, believed to be "
                 f"{d.fam(dad, poss=True)}."
             )
+    friend = c.family.adults.get("family_friend")
+    if friend is not None and r.random() < 0.6:
+        # copied text messages: a friend known only by a lower-case first name
+        d.p(f"{d.fam(mum)} showed SW these texts from a friend on {mum.their()} phone:")
+        d.p(f"[21:14] {d.n(friend, 'lower')}: u ok hun? is he still there")
+        d.p(f"[21:20] {d.n(mum, 'lower')}: yeh cant talk. tomoro")
+        d.p(f"[21:22] {d.n(friend, 'lower')}: ring me when u can x")
     d.p(r.choice(_HOME))
     hv = c.get("health_visitor") or c.get("school_nurse")
     actions = [f"{d.fam(mum)} to attend GP appt"]

@@ -36,6 +36,7 @@ ROLES = {
     "sibling",
     "grandparent",
     "relative",
+    "family_friend",
     "foster_carer",
     "social_worker",
     "team_manager",
