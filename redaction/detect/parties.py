@@ -18,6 +18,11 @@ from redaction.detect.names import _sentence_start
 from redaction.findings import Parties, Party
 
 _WORD = r"[A-Za-zÀ-ÖØ-öø-ÿ'’\-]+"
+# two capitals that are something else in case records, never taken as someone's initials
+_ABBREVIATIONS = frozenset(
+    """SW TM HV GP DV PC DC DS DI CP IN AA NA UK EH OT SN MH ED AE NI ID TV PE RE IT OK AM PM
+    HR BP MP SG CG LA FC CC SC HQ IQ PA VA TA LD ND SM WC""".split()
+)
 _FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "dame", "lady", "sister"})
 _MALE_TITLES = frozenset({"mr", "sir", "lord", "master"})
 _PROFESSIONAL_TITLES = frozenset(
@@ -159,6 +164,31 @@ class PartyMatcher:
                             _bounded(_words_regex(pair)), party, True, "first name and surname"
                         )
                     )
+                if len(words) >= 2:
+                    # "WILLIAMS, Cerys Ann": the surname first, as case headers write it
+                    body = rf"{_words_regex(words[-1:])},?\s+{_words_regex(words[:-1])}"
+                    self.variants.append(
+                        _Variant(_bounded(body), party, True, "surname and given names")
+                    )
+                    body = rf"{_words_regex(words[-1:])},\s+{_words_regex(words[:1])}"
+                    self.variants.append(
+                        _Variant(_bounded(body), party, True, "surname and given name")
+                    )
+                forms = {"".join(w[0] for w in words)}
+                forms.add("".join(part[0] for w in words for part in w.split("-") if part))
+                for letters in sorted(forms) if len(words) >= 2 else ():
+                    if len(letters) >= 3 or letters.upper() not in _ABBREVIATIONS:
+                        # "SDH" for Sarah Dawn Hughes: notes use initials for people
+                        self.variants.append(
+                            _Variant(
+                                re.compile(
+                                    rf"(?<![A-Za-z]){re.escape(letters.upper())}(?![A-Za-z])"
+                                ),
+                                party,
+                                True,
+                                "initials",
+                            )
+                        )
                 if len(words) >= 2:
                     initials = r"\.?\s*".join(re.escape(w[0]) for w in words[:-1])
                     body = rf"{initials}\.?\s*{_words_regex(words[-1:])}"

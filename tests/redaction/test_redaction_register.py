@@ -69,6 +69,9 @@ def _find(detector: Detector, text: str, needle: str, kind: str | None = None) -
         ("Mum Kerry rang; Kerry was upset.", "Kerry was", "Kerry Walsh", True),
         # the nearest full-name mention decides a given name shared by two people
         ("Sam Jones visited. Later Sam left.", "Sam left", "Sam Jones", True),
+        # the surname first, as case headers write it, and initials
+        ("Re: WALSH, Jack Daniel (DOB 02/04/2015)", "WALSH", "Jack Daniel Walsh", False),
+        ("Actions: KW to attend the GP.", "KW", "Kerry Walsh", True),
         # a family friend known only by a lower-case first name in copied messages
         ("[12:03] shannon: u coming round later?", "shannon", "Shannon", True),
     ],
