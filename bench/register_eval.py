@@ -178,9 +178,8 @@ def main() -> int:
                                 counts["third-party identifiers left"] += 1
                                 leaks[f"{ident['kind']} {ident['text']} ({role})"] += 1
     print(f"register evaluation on the demo export ({args.children} children, seed {args.seed})")
-    print(
-        f"  {'mentions shared by two people':32} {counts['mentions shared by two people (not scored)']:5d}"
-    )
+    shared = counts["mentions shared by two people (not scored)"]
+    print(f"  {'mentions shared by two people':32} {shared:5d}")
     for a, b in (
         ("third-party mentions", "third-party mentions left"),
         ("keep mentions", "keep mentions redacted"),

@@ -99,9 +99,17 @@ class Detector:
             spans = [s for s in spans if not _inside(s, places) and not _place_name(page.text, s)]
             kept.append([_trim(page.text, s) for s in spans if s.score >= self.min_score])
         again = self._same_again(texts, kept, foreign)
+        staff = frozenset(
+            w.lower()
+            for text, page_ids in zip(texts, ids, strict=True)
+            for m in page_ids
+            if m.kind == EMAIL and text[m.start : m.end].lower().endswith(PROFESSIONAL_DOMAINS)
+            for w in re.split(r"[._\-+']", text[m.start : m.end].split("@", 1)[0])
+            if len(w) > 1
+        )
         findings: list[Finding] = []
         for page, spans, more, page_ids in zip(pages, kept, again, ids, strict=True):
-            people = self._persons(page, merge(spans + more), matcher)
+            people = self._persons(page, merge(spans + more), matcher, staff)
             found = self._identifiers(page, page_ids, parties, people, known)
             # a name inside an email address goes with the address, redacted whole
             emails = [f for f in found if f.kind == EMAIL]
@@ -224,8 +232,14 @@ class Detector:
         return out
 
     def _persons(
-        self, page: PageText, spans: Sequence[Span], matcher: PartyMatcher | None
+        self,
+        page: PageText,
+        spans: Sequence[Span],
+        matcher: PartyMatcher | None,
+        staff: frozenset[str] = frozenset(),
     ) -> list[Finding]:
+        """Person findings: party matches with their person, and unknown people (third
+        parties, unless their name is that of an organisation's email address: staff)."""
         out: list[Finding] = []
         matches = matcher.find(page.text) if matcher else []
         used: set[int] = set()
@@ -238,18 +252,19 @@ class Detector:
                 used.difference_update(over)
                 for i in over:
                     used.add(-1 - i)  # superseded by an unknown person sharing a name part
+            words = {t.low for t in tokenize(page.text[s.start : s.end]) if len(t.low) > 1}
+            exemption: str | None
+            role: str | None
+            if words and words <= staff:
+                # "Stacey Khan" who writes from stacey.khan@...gov.uk: acting in their role
+                exemption, role = None, ROLE_PROFESSIONAL
+                reason = s.reason + "; the name of an organisation's email address (professional)"
+            else:
+                exemption, role = THIRD_PARTY_EXEMPTION, ROLE_THIRD_PARTY
+                reason = s.reason + ("; unknown person" if matcher else "")
             out.append(
                 self._finding(
-                    page,
-                    PERSON,
-                    s.start,
-                    s.end,
-                    s.score,
-                    s.source,
-                    s.reason + ("; unknown person" if matcher else ""),
-                    THIRD_PARTY_EXEMPTION,
-                    None,
-                    ROLE_THIRD_PARTY,
+                    page, PERSON, s.start, s.end, s.score, s.source, reason, exemption, None, role
                 )
             )
         for i, m in enumerate(matches):
