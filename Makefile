@@ -34,9 +34,15 @@ bench: install
 	bash scripts/system-packages.sh
 	@echo "== machine: $$(nproc) cores"
 	$(PY) bench/redaction_bench.py
+	@echo "== person names on public corpora nobody here wrote (test split: never tuned on)"
+	$(PY) bench/corpus_eval.py --split test --spacy
+	@echo "== this project's own hand-written splits"
 	$(PY) bench/redaction_eval.py --split heldout
 	$(PY) bench/redaction_eval.py --split fresh
 	$(PY) bench/redaction_eval.py --split heldout --unseen-names
+	$(PY) bench/register_eval.py --children 20 --seed 11
+	@echo "== other projects' test files: converted, detected, redacted, verified, or refused"
+	$(PY) bench/files_bench.py
 	@if [ -f bench/records_bench.py ]; then $(PY) bench/records_bench.py; fi
 
 lint: install
