@@ -23,6 +23,8 @@ import re
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.demo_records import generate  # noqa: E402
 from redaction.detect import Detector  # noqa: E402
-from redaction.extract import extract_in_process  # noqa: E402
+from redaction.extract import PageText, extract_in_process  # noqa: E402
 from redaction.findings import Finding, Parties  # noqa: E402
 
 PROFESSIONAL = {
@@ -82,6 +84,41 @@ def _redacted(findings: list[Finding], page: int, start: int, end: int) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts by outcome, and what was left or lost, by label."""
+
+    counts: Counter[str]
+    leaks: Counter[str]
+    lost: Counter[str]
+
+
+def _score(
+    tally: Tally,
+    pages: Sequence[PageText],
+    findings: list[Finding],
+    needle: str,
+    label: str,
+    keep: bool,
+    what: str,
+) -> None:
+    """Count every occurrence of ``needle``: one to keep that is redacted is lost, a
+    third party's that is not redacted is left."""
+    for page in pages:
+        for s, e in _occurrences(page.text, needle):
+            red = _redacted(findings, page.number, s, e)
+            if keep:
+                tally.counts[f"keep {what}"] += 1
+                if red:
+                    tally.counts[f"keep {what} redacted"] += 1
+                    tally.lost[label] += 1
+            else:
+                tally.counts[f"third-party {what}"] += 1
+                if not red:
+                    tally.counts[f"third-party {what} left"] += 1
+                    tally.leaks[label] += 1
+
+
 def _owner(
     kind: str, text: str, people: dict[str, dict[str, Any]], first: str | None = None
 ) -> str | None:
@@ -112,9 +149,8 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=15)
     args = parser.parse_args()
     detector = Detector()
-    counts: Counter[str] = Counter()
-    leaks: Counter[str] = Counter()
-    lost: Counter[str] = Counter()
+    tally = Tally(Counter(), Counter(), Counter())
+    counts, leaks, lost = tally.counts, tally.leaks, tally.lost
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "export"
         generate(out, children=args.children, seed=args.seed)
@@ -144,19 +180,15 @@ def main() -> int:
                     if owners[mention] > 1:
                         counts["mentions shared by two people (not scored)"] += 1
                         continue
-                    for page in copy.pages:
-                        for s, e in _occurrences(page.text, mention):
-                            red = _redacted(findings, page.number, s, e)
-                            if keep:
-                                counts["keep mentions"] += 1
-                                if red:
-                                    counts["keep mentions redacted"] += 1
-                                    lost[f"{mention} ({role})"] += 1
-                            else:
-                                counts["third-party mentions"] += 1
-                                if not red:
-                                    counts["third-party mentions left"] += 1
-                                    leaks[f"{mention} ({role})"] += 1
+                    _score(
+                        tally,
+                        copy.pages,
+                        findings,
+                        mention,
+                        f"{mention} ({role})",
+                        keep,
+                        "mentions",
+                    )
             for ident in entry["identifiers"]:
                 child = next(m["person"] for m in case["people"] if m["role"] == "child")
                 owner = _owner(ident["kind"], ident["text"], people, child)
@@ -164,19 +196,8 @@ def main() -> int:
                     continue
                 role = roles[owner]
                 keep = role == "child" or role in PROFESSIONAL
-                for page in copy.pages:
-                    for s, e in _occurrences(page.text, ident["text"]):
-                        red = _redacted(findings, page.number, s, e)
-                        if keep:
-                            counts["keep identifiers"] += 1
-                            if red:
-                                counts["keep identifiers redacted"] += 1
-                                lost[f"{ident['kind']} {ident['text']} ({role})"] += 1
-                        else:
-                            counts["third-party identifiers"] += 1
-                            if not red:
-                                counts["third-party identifiers left"] += 1
-                                leaks[f"{ident['kind']} {ident['text']} ({role})"] += 1
+                label = f"{ident['kind']} {ident['text']} ({role})"
+                _score(tally, copy.pages, findings, ident["text"], label, keep, "identifiers")
     print(f"register evaluation on the demo export ({args.children} children, seed {args.seed})")
     shared = counts["mentions shared by two people (not scored)"]
     print(f"  {'mentions shared by two people':32} {shared:5d}")

@@ -311,8 +311,8 @@ def test_index_titles_can_be_overridden(case: Case) -> None:
     assert "Assessment report" not in index
 
 
-def test_a_leak_fails_the_build_and_says_where_not_what(case: Case) -> None:
-    # a finding accepted with a box that does not cover the words: the text survives
+def _accept_a_box_that_misses(case: Case) -> None:
+    """A finding accepted with a box that does not cover its words: the text survives."""
     pdf = _pdf([["x"]])
     f = _finding(case.request, case.doc, pdf, 3, "Sam is doing well", rects=[[300, 700, 320, 710]])
     db.session.add(
@@ -325,6 +325,10 @@ def test_a_leak_fails_the_build_and_says_where_not_what(case: Case) -> None:
         )
     )
     db.session.commit()
+
+
+def test_a_leak_fails_the_build_and_says_where_not_what(case: Case) -> None:
+    _accept_a_box_that_misses(case)
     pack = _build(case)
     assert pack.status == "failed"
     assert pack.file_name is None
@@ -345,18 +349,7 @@ def test_a_leak_fails_the_build_and_says_where_not_what(case: Case) -> None:
 
 
 def test_the_failed_build_screen_offers_to_redact_what_was_left(case: Case, client, auth) -> None:
-    pdf = _pdf([["x"]])
-    f = _finding(case.request, case.doc, pdf, 3, "Sam is doing well", rects=[[300, 700, 320, 710]])
-    db.session.add(
-        FindingDecision(
-            finding_id=f.id,
-            request_id=case.request.id,
-            decision="accepted",
-            exemption="TP",
-            decided_by_id=case.reviewer.id,
-        )
-    )
-    db.session.commit()
+    _accept_a_box_that_misses(case)
     _build(case)
     auth.login(case.reviewer)
     page = client.get(f"/staff/requests/{case.request.id}/release").get_data(as_text=True)
