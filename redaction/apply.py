@@ -17,10 +17,10 @@ import pymupdf
 from pymupdf import mupdf
 
 from redaction.errors import CorruptDocument
+from redaction.extract import TEXT_FLAGS
 from redaction.findings import MANUAL, Finding, Rect
 
 _LABEL_FONT = "helv"
-_TEXT_FLAGS = 1 | 2 | 64  # as extraction: ligatures and white space kept, clipped to the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ def _glyphs(page: pymupdf.Page) -> list[_Glyph]:
     """Every character on the page with its box, baseline origin, size and line."""
     out: list[_Glyph] = []
     line_no = 0
-    data = page.get_text("rawdict", flags=_TEXT_FLAGS)
+    data = page.get_text("rawdict", flags=TEXT_FLAGS)
     for block in data.get("blocks", ()):
         for line in block.get("lines", ()):
             line_no += 1

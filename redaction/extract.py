@@ -246,7 +246,8 @@ def extract_in_process(path: str | os.PathLike[str], limits: Limits | None = Non
     )
 
 
-_TEXT_FLAGS = 1 | 2 | 64  # preserve ligatures, preserve whitespace, clip to mediabox
+# white space kept, clipped to the page; ligatures expanded ("ﬁrst" is searched as "first")
+TEXT_FLAGS = 2 | 64
 
 
 def pdf_pages(pdf: bytes) -> tuple[list[PageText], list[PageWarning]]:
@@ -258,7 +259,7 @@ def pdf_pages(pdf: bytes) -> tuple[list[PageText], list[PageWarning]]:
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
         for index in range(doc.page_count):
             page = doc[index]
-            raw = page.get_text("words", flags=_TEXT_FLAGS)
+            raw = page.get_text("words", flags=TEXT_FLAGS)
             pages.append(page_text_from_words(index + 1, raw, page.rect.width, page.rect.height))
             warnings.extend(_page_warnings(page, index + 1, bool(raw)))
     return pages, warnings
@@ -322,7 +323,7 @@ def _page_warnings(page: Any, number: int, has_words: bool) -> list[PageWarning]
             PageWarning(number, "white_text", f"{white} characters of white text are searched")
         )
     if images and has_words:
-        text_rects = [tuple(w[:4]) for w in page.get_text("words", flags=_TEXT_FLAGS)]
+        text_rects = [tuple(w[:4]) for w in page.get_text("words", flags=TEXT_FLAGS)]
         covered = 0
         for info in images:
             bx0, by0, bx1, by1 = info["bbox"]

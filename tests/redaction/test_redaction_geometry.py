@@ -135,3 +135,20 @@ def test_when_redaction_covers_an_image_then_its_pixels_are_removed() -> None:
         # the middle of the image (under the box) no longer holds the red pixels
         assert data.pixel(data.width // 2, data.height // 2) != (200, 30, 30)
         assert data.pixel(2, 2) == (200, 30, 30)
+
+
+def test_when_text_has_ligatures_then_extracted_as_letters(
+    tmp_path: Path,
+) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text(
+        (72, 100),
+        "Mail riley.gri\ufb03ths@childrenfirst.example.org today",
+        fontname="dejavu",
+        fontfile=str(DEJAVU),
+        fontsize=11,
+    )
+    pdf = doc.tobytes()
+    text = pdf_pages(pdf)[0][0].text
+    assert "griffiths" in text and "\ufb03" not in text
