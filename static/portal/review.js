@@ -64,11 +64,13 @@
     var exemption = form.querySelector('[data-role=exemption]')
     var version = form.querySelector('[data-role=version]')
     var note = form.querySelector('input[name=note]')
+    var who = form.querySelector('[data-role=who]')
     post(form.getAttribute('action'), {
       decision: decision,
       exemption: exemption ? exemption.value : null,
       note: note ? note.value : '',
-      version: version ? Number(version.value) : null
+      version: version ? Number(version.value) : null,
+      who: who ? who.value : null
     }).then(function (data) {
       if (version) version.value = data.version
       setState(row, decision)
