@@ -97,7 +97,8 @@ class Detector:
                 spans = [t for s in spans if (t := self._supported(page.text, s)) is not None]
             places = [m for m in page_ids if m.kind in _PLACE_KINDS]
             spans = [s for s in spans if not _inside(s, places) and not _place_name(page.text, s)]
-            kept.append([_trim(page.text, s) for s in spans if s.score >= self.min_score])
+            spans = [_trim(page.text, s) for s in spans if s.score >= self.min_score]
+            kept.append(self._with_given_names(page.text, spans))
         again = self._same_again(texts, kept, foreign)
         staff = frozenset(
             w.lower()
@@ -109,7 +110,8 @@ class Detector:
         )
         findings: list[Finding] = []
         for page, spans, more, page_ids in zip(pages, kept, again, ids, strict=True):
-            people = self._persons(page, merge(spans + more), matcher, staff)
+            spans = self._with_given_names(page.text, merge(spans + more))
+            people = self._persons(page, spans, matcher, staff)
             found = self._identifiers(page, page_ids, parties, people, known)
             # a name inside an email address goes with the address, redacted whole
             emails = [f for f in found if f.kind == EMAIL]
@@ -118,6 +120,30 @@ class Detector:
             ]
             findings += people + found
         return sorted(findings, key=lambda f: (f.page, f.start, f.end, f.kind))
+
+    def _with_given_names(self, text: str, spans: list[Span]) -> list[Span]:
+        """A capitalised name word just before a reported name ("Kelly" in "Kelly BROWN" when
+        only "BROWN" was found) belongs to it: the given name is not left readable beside a
+        redacted surname."""
+        toks = tokenize(text)
+        starts = {t.start: i for i, t in enumerate(toks)}
+        out: list[Span] = []
+        for s in spans:
+            i = starts.get(s.start)
+            if i:
+                prev = toks[i - 1]
+                gap = text[prev.end : s.start]
+                if (
+                    gap == " "
+                    and prev.shape in ("cap", "upper")
+                    and prev.low not in TITLES
+                    and not self.gaz.is_non_name(prev.low)
+                    and (self.gaz.is_name(prev.raw) or not self.names.is_word(prev.low))
+                    and not any(o.start <= prev.start < o.end for o in spans)
+                ):
+                    s = Span(prev.start, s.end, s.score, s.source, s.reason)
+            out.append(s)
+        return out
 
     def _english(self, texts: Sequence[str]) -> bool | None:
         """Mostly English words; None when there are too few words to tell."""

@@ -505,6 +505,14 @@ class NameFinder:
             ):
                 i += 1
                 continue
+            if (
+                t.shape == "cap"
+                and not gaz.is_name_word(t.raw)
+                and self._word(t.low)
+                and _sentence_start(text, t.start)
+            ):
+                i += 1  # "Later Oyelaran ...": an ordinary word capitalised by the sentence
+                continue
             run = [t]
             j = i + 1
             while j < len(toks) and len(run) < 4:

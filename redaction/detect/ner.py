@@ -137,6 +137,14 @@ class SpacyPersons:
                 return True
             if leading and t.low in TITLES:
                 return True
+            if (
+                leading
+                and self.words is not None
+                and self.words(t.low)
+                and not gaz.is_name_word(t.raw)
+                and _sentence_start(text, start + t.start)
+            ):
+                return True  # "Later Oyelaran Braithwaite": the sentence's first word
             if not leading and word_like(t.raw) and not gaz.is_name(t.raw):
                 return True
             return caps and not gaz.is_name(t.raw) and self.words is not None and self.words(t.low)

@@ -111,3 +111,11 @@ def test_when_letters_are_mathematics_then_not_people(detector: Detector) -> Non
     assert not set(_persons(detector, text)) & {"X", "Y"}
     judgment = "The children, A and B, live with their mother. A is 7 and B is 4."
     assert {"A", "B"} <= set(_persons(detector, judgment))
+
+
+def test_when_a_given_name_stands_before_a_found_surname_then_it_goes_too(
+    detector: Detector,
+) -> None:
+    text = "Mr Braithwaite rang the office. Later Oyelaran Braithwaite arrived with the forms."
+    found = _persons(detector, text)
+    assert "Oyelaran Braithwaite" in found, found
