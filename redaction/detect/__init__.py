@@ -97,6 +97,7 @@ class Detector:
                 spans = [t for s in spans if (t := self._supported(page.text, s)) is not None]
             places = [m for m in page_ids if m.kind in _PLACE_KINDS]
             spans = [s for s in spans if not _inside(s, places) and not _place_name(page.text, s)]
+            spans = [s for s in spans if not self._acronym(page.text, s)]
             spans = [_trim(page.text, s) for s in spans if s.score >= self.min_score]
             kept.append(self._with_given_names(page.text, spans))
         again = self._same_again(texts, kept, foreign)
@@ -120,6 +121,23 @@ class Detector:
             ]
             findings += people + found
         return sorted(findings, key=lambda f: (f.page, f.start, f.end, f.kind))
+
+    def _acronym(self, text: str, span: Span) -> bool:
+        """ "MAAA", "ERA", "CSHL" in ordinary text: an abbreviation, not a person (unless a
+        title, role or label introduces it, or the lists know it as a name)."""
+        strong = {"title", "role", "field", "signature", "letter"}
+        if strong & set(span.source.split("+")):
+            return False
+        word = text[span.start : span.end].strip()
+        if not (2 <= len(word) <= 4 and word.isalpha() and word.isupper()):
+            return False
+        if self.gaz.is_name_word(word):
+            return False
+        line_start = text.rfind("\n", 0, span.start) + 1
+        line_end = text.find("\n", span.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        letters = [c for c in line if c.isalpha()]
+        return sum(c.isupper() for c in letters) < 0.7 * len(letters)  # not a line in capitals
 
     def _with_given_names(self, text: str, spans: list[Span]) -> list[Span]:
         """A capitalised name word just before a reported name ("Kelly" in "Kelly BROWN" when
