@@ -227,12 +227,12 @@ class Detector:
                     phrases[key] = max(phrases.get(key, 0.0), s.score)
         phrase_rx = (
             re.compile(
-                r"(?<!\w)(?:"
+                r"(?<![^\W_])(?:"  # the verifier's word boundaries: "CL_Obstacle Type" holds it
                 + "|".join(
                     r"[\s-]*".join(re.escape(w) for w in p.split())
                     for p in sorted(phrases, key=len, reverse=True)
                 )
-                + r")(?!\w)",
+                + r")(?![^\W_])",
                 re.IGNORECASE,
             )
             if phrases
