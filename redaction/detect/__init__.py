@@ -10,10 +10,11 @@ from typing import Any
 from redaction.detect.attribution import attribute, exemption_for
 from redaction.detect.gazetteer import ORG_WORDS, TITLES, Gazetteer, gazetteer
 from redaction.detect.known import KnownIdentifiers
-from redaction.detect.names import NameFinder, Span, merge, propagate, tokenize
+from redaction.detect.names import NameFinder, propagate
 from redaction.detect.ner import SpacyPersons, english_words, load_nlp
 from redaction.detect.parties import PartyMatcher
 from redaction.detect.patterns import Match, find_identifiers
+from redaction.detect.tokens import Span, merge, tokenize
 from redaction.extract import PageText, WorkingCopy
 from redaction.findings import (
     ADDRESS,

@@ -5,9 +5,7 @@ signatures, later mentions of a name already seen)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 
 from redaction.detect.gazetteer import (
     FIELD_LABELS,
@@ -19,99 +17,18 @@ from redaction.detect.gazetteer import (
     Gazetteer,
     gazetteer,
 )
-
-_LETTER = r"A-Za-zÀ-ÖØ-öø-ÿ"
-TOKEN = re.compile(rf"[{_LETTER}](?:[{_LETTER}'’\-]*[{_LETTER}])?(?:['’]s?)?")
-POSSESSIVE = re.compile(r"['’]s?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A candidate person name: offsets into a page's text, score, source and reason."""
-
-    start: int
-    end: int
-    score: float
-    source: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Tok:
-    start: int
-    end: int
-    raw: str  # as written, possessive removed
-    line: int
-    low: str  # lower case, computed once
-    shape: str  # "upper", "cap", "lower" or "mixed"
-
-
-def _shape(r: str) -> str:
-    if len(r) > 1 and r.isupper():
-        return "upper"
-    if r[0].isupper():
-        return "cap"
-    if r.islower():
-        return "lower"
-    return "mixed"
-
-
-def tokenize(text: str) -> list[Tok]:
-    """Word tokens with possessive endings stripped ("Dean's" -> "Dean")."""
-    return list(_tokens(text))
-
-
-@lru_cache(maxsize=1024)
-def _tokens(text: str) -> tuple[Tok, ...]:
-    # cached: every rule pass, the case normaliser and name propagation read the same pages
-    toks: list[Tok] = []
-    line = 0
-    last = 0
-    for m in TOKEN.finditer(text):
-        start = m.start()
-        line += text.count("\n", last, start)
-        last = start
-        raw = m.group()
-        if len(raw) > 2 and raw[-1] in "'’s":
-            pm = POSSESSIVE.search(raw)
-            if pm:
-                raw = raw[: pm.start()]
-        raw = raw.rstrip("-'’")
-        if raw:
-            toks.append(Tok(start, start + len(raw), raw, line, raw.lower(), _shape(raw)))
-    return tuple(toks)
-
-
-def caps_lines(toks: Sequence[Tok]) -> set[int]:
-    """Lines written mostly in capitals: capitalisation there says nothing."""
-    counts: dict[int, list[int]] = {}
-    for t in toks:
-        if len(t.raw) > 1:
-            c = counts.setdefault(t.line, [0, 0])
-            c[0] += 1
-            c[1] += t.shape == "upper"
-    return {ln for ln, (n, up) in counts.items() if n >= 3 and up / n >= 0.7}
-
-
-def normalise_case(text: str, gaz: Gazetteer) -> str:
-    """Same-length text for the NER model: lines in CAPITALS and lower-case gazetteer names
-    title-cased (an acronym in ordinary text stays as it is: the model knows "NASCAR")."""
-    out = list(text)
-    toks = tokenize(text)
-    caps = caps_lines(toks)
-    for tok in toks:
-        raw = tok.raw
-        fix = False
-        if tok.shape == "upper" and len(raw) > 2 and tok.line in caps and not gaz.is_non_name(raw):
-            fix = True
-        elif tok.shape == "lower" and gaz.is_name(raw) and raw not in gaz.stop:
-            fix = True
-        if fix:
-            titled = "-".join(p[:1].upper() + p[1:].lower() for p in raw.split("-"))
-            if len(titled) == len(raw):
-                out[tok.start : tok.end] = titled
-    return "".join(out)
-
+from redaction.detect.letters import judgment_letters
+from redaction.detect.tokens import (
+    NAME_AFTER,
+    POSSESSIVE,
+    TOKEN,
+    Span,
+    Tok,
+    _sentence_start,
+    caps_lines,
+    tokenize,
+    word_like,
+)
 
 # words after which a capitalised word is most likely a person: "spoke to Aurelia"
 NAME_BEFORE = frozenset(
@@ -126,108 +43,13 @@ CONTACT_VERBS = frozenset(
     introduced referred related married engaged""".split()
 )
 # verbs after which: "Ruaridh said"
-NAME_AFTER = (
-    "said",
-    "says",
-    "told",
-    "tells",
-    "stated",
-    "states",
-    "reported",
-    "reports",
-    "asked",
-    "asks",
-    "explained",
-    "explains",
-    "disclosed",
-    "discloses",
-    "denied",
-    "denies",
-    "agreed",
-    "agrees",
-    "confirmed",
-    "confirms",
-    "admitted",
-    "admits",
-    "alleged",
-    "alleges",
-    "attended",
-    "arrived",
-    "returned",
-    "cried",
-    "shouted",
-    "refused",
-    "accepted",
-    "wants",
-    "wanted",
-    "gave",
-    "became",
-)
 # before a place, not a person: "in Pershore", "at Oakfield"
 PLACE_BEFORE = frozenset("in at near into towards via outside inside around of on".split())
-_RE_TITLE = re.compile(
-    r"\bRe:?\s+((?:[A-Z][\w'’-]*(?:\s*,\s*|\s+and\s+|\s*&\s*|\s+)?){1,6}?)\s*"
-    r"\((?:[Aa]\s+)?(?:Child|Children|Minor|Minors|child|children)\b"
-)
-_LETTER_PAIR = re.compile(
-    r"(?<![\w&.’'/-])([A-Z])(?:\s*,\s*|\s+and\s+|\s*&\s*)([A-Z])(?![\w&/.’'-])"
-)
-_KIN = (
-    r"(?:child|children|mother|father|boy|girl|baby|sibling|brother|sister|partner|aunt|"
-    r"uncle|grandmother|grandfather|neighbour|friend|applicant|respondent|intervenor|"
-    r"witness|man|woman|son|daughter|stepfather|stepmother|boyfriend|girlfriend|husband|"
-    r"wife)"
-)
-_LETTER_APPOSITION = re.compile(
-    rf"\b{_KIN},\s+([A-Z])(?![\w&.’'/])|(?<![\w&.’'/-])([A-Z]),\s+(?:his|her|their|the)\s+"
-    rf"(?:(?:former|ex|maternal|paternal|older|younger|eldest|youngest)[\s-]+)?{_KIN}\b"
-)
-_LETTER_LABEL = re.compile(
-    r"\b(?:part|schedule|appendix|annexe?|form|plan|section|grade|type|category|class|tier|"
-    r"block|ward|level|option|exhibit|stage|phase|box|column|room|unit|flat|vitamin|"
-    r"hepatitis|group|bundle|page|paragraph|para|question|item|point|step)\s*$",
-    re.IGNORECASE,
-)
-
-_WORD_ENDINGS = (
-    "ED",
-    "ING",
-    "TION",
-    "MENT",
-    "NESS",
-    "ABLE",
-    "IBLE",
-    "ICAL",
-    "ISED",
-    "IZED",
-    "ITY",
-    "ENCE",
-    "ANCE",
-    "LESS",
-    "FUL",
-    "IVE",
-    "OUS",
-    "SHIP",
-    "HOOD",
-)
 
 
 def gaz_first_names(gaz: Gazetteer) -> frozenset[str]:
     """Given names and surnames: never ordinary words for the lexicon test."""
     return gaz.first | gaz.surnames
-
-
-def word_like(word: str) -> bool:
-    """Looks like an ordinary English word by its ending (ATTENDED, Meeting, Assessment)."""
-    w = word.upper()
-    return len(w) > 5 and w.endswith(_WORD_ENDINGS)
-
-
-def _sentence_start(text: str, pos: int) -> bool:
-    i = pos - 1
-    while i >= 0 and text[i] in " \t\"'“‘(*•-–":
-        i -= 1
-    return i < 0 or text[i] in ".!?:\n;>|"
 
 
 class NameFinder:
@@ -270,7 +92,7 @@ class NameFinder:
         spans += self._signatures(text)
         spans += self._emails(text)
         spans += self._context(text, toks, caps_lines, avoid)
-        spans += self._letters(text)
+        spans += judgment_letters(text, self.gaz)
         return [s for s in spans if not self._org(text, s)]
 
     def is_word(self, low: str) -> bool:
@@ -382,72 +204,6 @@ class NameFinder:
                         else "capitalised unknown word (doubtful)",
                     )
                 )
-        return out
-
-    def _letters(self, text: str) -> list[Span]:
-        """Judgment style: "Re A and B (Children)", "the child, C", "M, her former partner";
-        then every other mention of the same letter on the page."""
-        letters: set[str] = set()
-        out: list[Span] = []
-        for m in _RE_TITLE.finditer(text):
-            letters.update(re.findall(r"\b[A-Z]\b", m.group(1)))
-            for w in TOKEN.finditer(m.group(1)):
-                word = POSSESSIVE.sub("", w.group())
-                if (
-                    len(word) > 1
-                    and word[0].isupper()
-                    and word.lower() != "and"
-                    and not (self.gaz.is_non_name(word) and not self.gaz.is_ambiguous(word))
-                ):
-                    out.append(
-                        Span(
-                            m.start(1) + w.start(),
-                            m.start(1) + w.start() + len(word),
-                            0.85,
-                            "letter",
-                            "name in the title of a case (Re ...)",
-                        )
-                    )
-        for m in _LETTER_PAIR.finditer(text):
-            pair = {m.group(1), m.group(2)}
-            label = _LETTER_LABEL.search(text[max(0, m.start() - 12) : m.start()])
-            if pair in ({"A", "E"}, {"B", "Q"}) or label:
-                continue
-            # "X and Y" in mathematics or a list is no one: only beside words for people
-            # ("the children, A and B", "A and B's mother")
-            around = text[max(0, m.start() - 40) : m.end() + 30].lower()
-            if not re.search(rf"\b{_KIN}s?\b|\bre\b|\bparents?\b|\bfamily\b", around):
-                continue
-            letters.update(pair)
-        for m in _LETTER_APPOSITION.finditer(text):
-            letters.add(m.group(1) or m.group(2))
-        letters.discard("I")
-        if not letters:
-            return out
-        for m in re.finditer(r"(?<![\w&.’'/-])([A-Z])(?![\w&/]|\.\s?[A-Z]\b|\.[A-Za-z])", text):
-            letter = m.group(1)
-            if letter not in letters:
-                continue
-            after = text[m.end() : m.end() + 12]
-            if (
-                letter == "A"
-                and re.match(r"\s+[a-z]", after)
-                and not re.match(
-                    rf"\s+(?:(?:and|or)\s+[A-Z]\b|(?:{'|'.join(NAME_AFTER)})\b)", after
-                )
-            ):
-                continue  # the article
-            if _LETTER_LABEL.search(text[max(0, m.start() - 12) : m.start()]):
-                continue
-            out.append(
-                Span(
-                    m.start(),
-                    m.end(),
-                    0.8,
-                    "letter",
-                    "a letter standing for a person (judgment style)",
-                )
-            )
         return out
 
     def _org(self, text: str, span: Span) -> bool:
@@ -836,19 +592,3 @@ def propagate(
             )
         out.append(found)
     return out
-
-
-def merge(spans: Iterable[Span]) -> list[Span]:
-    """Union overlapping candidates; keep the best score and list every source."""
-    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
-    merged: list[Span] = []
-    for s in ordered:
-        if merged and s.start < merged[-1].end:
-            last = merged[-1]
-            best = last if last.score >= s.score else s
-            sources = "+".join(dict.fromkeys(last.source.split("+") + s.source.split("+")))
-            score = min(1.0, max(last.score, s.score) + (0.05 if s.source != last.source else 0))
-            merged[-1] = Span(last.start, max(last.end, s.end), score, sources, best.reason)
-        else:
-            merged.append(s)
-    return merged

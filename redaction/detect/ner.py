@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from redaction.detect.gazetteer import RELATIONS, TITLES, Gazetteer, gazetteer
-from redaction.detect.names import (
+from redaction.detect.tokens import (
     Span,
     Tok,
     _sentence_start,

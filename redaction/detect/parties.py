@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redaction.detect.gazetteer import TITLES, Gazetteer, gazetteer
-from redaction.detect.names import _sentence_start
+from redaction.detect.tokens import _sentence_start
 from redaction.findings import Parties, Party
 
 _WORD = r"[A-Za-zÀ-ÖØ-öø-ÿ'’\-]+"
