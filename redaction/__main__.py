@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,12 @@ def _detect_many(args: argparse.Namespace) -> int:
     """JSON Lines: each file's findings, or its one-line error; exit 2 if any file failed."""
     _parties(args)  # a bad parties file is one error for the whole batch
     failed = 0
-    for file in args.files:
+    # a person at a terminal sees each file start and end (a large file takes a while)
+    progress = sys.stderr.isatty()
+    for number, file in enumerate(args.files, start=1):
+        started = time.monotonic()
+        if progress:
+            print(f"[{number}/{len(args.files)}] {file} ...", file=sys.stderr, flush=True)
         try:
             copy, findings = _detect(args, file)
         except (RedactionError, OSError, ValueError) as exc:
@@ -117,6 +123,14 @@ def _detect_many(args: argparse.Namespace) -> int:
                 continue  # one file: the error line alone, nothing on standard output
             row: dict[str, Any] = {"file": file, "error": message}
         else:
+            if progress:
+                took = time.monotonic() - started
+                print(
+                    f"[{number}/{len(args.files)}] {file}: {copy.page_count} pages, "
+                    f"{len(findings)} findings, {took:.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             row = {
                 "file": file,
                 "pages": copy.page_count,
