@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from redaction.findings import (
     EMAIL,
@@ -114,8 +115,6 @@ def _plainly_theirs(finding: Finding, text: str, near: Finding, subject: Party) 
 
 def attribute(finding: Finding, text: str, people: Sequence[Finding], parties: Parties) -> Finding:
     """``finding`` (an identifier found by a pattern) with its owner, exemption and role."""
-    from dataclasses import replace
-
     if finding.kind == EMAIL:
         local = finding.text.split("@", 1)[0]
         owner = email_owner(local, parties) if not parties.empty else None
