@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from redaction.detect.gazetteer import TITLES, Gazetteer, gazetteer
 from redaction.detect.tokens import _sentence_start
@@ -23,6 +24,10 @@ _ABBREVIATIONS = frozenset(
     """SW TM HV GP DV PC DC DS DI CP IN AA NA UK EH OT SN MH ED AE NI ID TV PE RE IT OK AM PM
     HR BP MP SG CG LA FC CC SC HQ IQ PA VA TA LD ND SM WC""".split()
 )
+# a title notes give adults: with the child's surname alone, it may be an unlisted relative
+_ADULT_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
+# the candidate for a person the party list does not hold
+UNLISTED = Party(("someone not on the party list",), role="unknown")
 _FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "dame", "lady", "sister"})
 _MALE_TITLES = frozenset({"mr", "sir", "lord", "master"})
 _PROFESSIONAL_TITLES = frozenset(
@@ -125,6 +130,18 @@ def _bounded(body: str) -> re.Pattern[str]:
 _ADULT_ROLES = (
     "mother father mum dad parent grand aunt uncle partner step carer husband wife lodger neighbour"
 ).split()
+
+
+def _known_adult(party: Party) -> bool:
+    """Eighteen or older by the register's date of birth (a care leaver asking for their file)."""
+    if not party.date_of_birth:
+        return False
+    try:
+        born = date.fromisoformat(party.date_of_birth[:10])
+    except ValueError:
+        return False
+    today = date.today()
+    return (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) >= 18
 
 
 def _adult(party: Party) -> bool:
@@ -278,6 +295,22 @@ class PartyMatcher:
             if before and before[-1] is not None:
                 cands = [before[-1]]
                 how.append("the nearest full-name mention")
+        if (
+            len(cands) == 1
+            and cands[0].subject
+            and title in _ADULT_TITLES
+            and not _known_adult(cands[0])
+        ):
+            # "Mr Walsh" when the only Walsh on the list is the child: most likely a relative
+            # the records do not hold; never silently the subject's
+            return self._ambiguous(
+                m.start(),
+                m.end(),
+                (cands[0], UNLISTED),
+                score,
+                False,
+                f"'{title}' and name" + doubt,
+            )
         if len(cands) == 1:
             party = cands[0]
             why = f"{labels[id(party)]} of {party.label}"

@@ -138,6 +138,27 @@ def test_when_register_identifier_written_any_way_then_found_as_theirs(
     assert f.is_third_party is redact
 
 
+def test_when_a_title_and_the_childs_surname_match_only_the_child_then_the_reviewer_chooses(
+    detector: Detector,
+) -> None:
+    # the only Hughes on the list is the child: "Mr Hughes" is most likely an unlisted relative
+    parties = Parties.from_json(
+        {"subject": {"names": ["Jack Hughes"], "date_of_birth": "2015-04-02"}, "parties": []}
+    )
+    text = "Mr Hughes came to the door. Jack was upstairs."
+    found = {f.text: f for f in detector.detect_text(text, parties) if f.kind == "PERSON"}
+    hughes = found["Hughes"]
+    assert hughes.party is None and hughes.is_third_party
+    assert hughes.candidates == ("Jack Hughes", "someone not on the party list")
+    assert found["Jack"].party == "Jack Hughes" and not found["Jack"].is_third_party
+    # a care leaver asking for their own file is an adult: "Mr Hughes" is them
+    adult = Parties.from_json(
+        {"subject": {"names": ["Jack Hughes"], "date_of_birth": "1990-04-02"}, "parties": []}
+    )
+    mr = next(f for f in detector.detect_text(text, adult) if f.text == "Hughes")
+    assert mr.party == "Jack Hughes" and not mr.is_third_party
+
+
 def test_when_family_table_then_each_row_date_belongs_to_its_person(detector: Detector) -> None:
     text = (
         "Household\n"
