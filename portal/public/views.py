@@ -55,7 +55,6 @@ from portal.public.forms import (
     split_lines,
 )
 from portal.public.uploads import discard_all, store_all
-from portal.queue import enqueue_after_commit
 from portal.services import evidence, intake
 from portal.services import status as status_service
 from portal.services.actor import Actor
@@ -722,7 +721,6 @@ def check() -> str | Response:
             session[SUBMITTED_SESSION_KEY] = [r.id for r in created]
             # The files now belong to the requests: remove the draft, keep the files.
             journey.discard_draft(draft, keep_files=True)
-            enqueue_after_commit("workers.mail.send_outbox")
             db.session.commit()
             return redirect(url_for("public.confirmation"))
     return render_template(

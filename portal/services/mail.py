@@ -19,13 +19,30 @@ MAX_ATTEMPTS = 5
 def queue_message(
     to_address: str, subject: str, body: str, kind: str, request_id: int | None = None
 ) -> OutboxMessage:
-    """Store a message in the outbox; a job sends it after the transaction commits."""
+    """Store a message in the outbox; a job sends it once the transaction commits (one job
+    per transaction, however many messages it wrote)."""
     message = OutboxMessage(
         to_address=to_address, subject=subject, body=body, kind=kind, request_id=request_id
     )
     db.session.add(message)
     db.session.flush()
+    _send_after_commit()
     return message
+
+
+def _send_after_commit() -> None:
+    from sqlalchemy import event
+
+    from portal.queue import enqueue_after_commit
+
+    session = db.session()
+    if session.info.get("outbox_send_queued"):
+        return
+    session.info["outbox_send_queued"] = True
+    event.listen(
+        session, "after_commit", lambda s: s.info.pop("outbox_send_queued", None), once=True
+    )
+    enqueue_after_commit("workers.mail.send_outbox")
 
 
 def send_pending(config: Mapping[str, Any], limit: int = 100) -> int:

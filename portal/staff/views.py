@@ -41,7 +41,6 @@ from portal.models import (
     Role,
 )
 from portal.models.enums import CLOSED_STATUSES
-from portal.queue import enqueue_after_commit
 from portal.services import audit, deadlines, intake, settings, users, workflow
 from portal.services.actor import Actor
 from portal.services.errors import ServiceError
@@ -383,7 +382,6 @@ def act(request_id: int, name: str) -> str | Response:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            enqueue_after_commit("workers.mail.send_outbox")
             db.session.commit()
             flash(f"{action.title}: done", "success")
             return redirect(url_for("staff.case", request_id=req.id))
@@ -503,7 +501,6 @@ def log_request() -> str | Response:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            enqueue_after_commit("workers.mail.send_outbox")
             db.session.commit()
             refs = ", ".join(r.reference for r in created)
             flash(f"Request logged: {refs}", "success")

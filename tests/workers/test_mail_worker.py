@@ -6,12 +6,9 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -20,35 +17,6 @@ from portal.queue import JobQueue
 from portal.services import mail
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(
-            (envelope.mail_from, list(envelope.rcpt_tos), envelope.content.decode("utf-8"))
-        )
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture()
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def test_outbox_is_sent_by_smtp(app, make_request, smtp_server) -> None:
