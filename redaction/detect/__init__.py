@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import Any
 
 from redaction.detect.attribution import attribute, exemption_for
-from redaction.detect.gazetteer import ORG_WORDS, TITLES, Gazetteer, gazetteer
+from redaction.detect.gazetteer import ORG_WORDS, PLACE_TAIL, TITLES, Gazetteer, gazetteer
 from redaction.detect.known import KnownIdentifiers
-from redaction.detect.names import NameFinder, propagate
+from redaction.detect.names import NameFinder, org_follows, propagate
 from redaction.detect.ner import SpacyPersons, english_words, load_nlp
 from redaction.detect.parties import PartyMatcher
 from redaction.detect.patterns import Match, find_identifiers
@@ -61,6 +61,7 @@ class Detector:
         self.persons = SpacyPersons(self.nlp, self.gaz)
         self.names = NameFinder(self.gaz, english_words(self.nlp))
         self.persons.words = self.names.is_word
+        self.persons.plain_word = self.names.is_plain_word
         self.min_score = min_score
         self.identifiers = identifiers
 
@@ -212,6 +213,8 @@ class Detector:
                     low = t.low
                     if len(low) < 3 or low in TITLES or self.gaz.is_non_name(low):
                         continue
+                    if low in PLACE_TAIL:
+                        continue  # "Playfield" of a name run that ends a place's name
                     if other and t.shape == "lower":
                         continue  # another language: "das" is an article there
                     if len(toks) > 1 and self.names.is_word(low) and not self.gaz.is_name(t.raw):
@@ -260,6 +263,8 @@ class Detector:
                 known = names.get(t.low)
                 if known is None or any(s.start <= t.start < s.end for s in covered):
                     continue
+                if org_follows(text, t.end):
+                    continue  # "the Stanley Cup" after "Stanley Matthews"
                 if t.shape == "lower" and (
                     not self.gaz.is_name(t.raw) or self.names.is_word(t.low)
                 ):

@@ -63,6 +63,15 @@ ORG_WORDS = frozenset(
     airport harbour harbor port canal county province district municipality village town city
     band orchestra choir club fc united rovers athletic corporation company inc corp""".split()
 )
+# the last word of a place or organisation that is hardly ever a surname ("Cal Anderson Park"
+# keeps its doubt: Park, Hall, Wood and Lane are common surnames)
+PLACE_TAIL = frozenset(
+    """road street avenue drive crescent gardens terrace square school academy college
+    university hospital surgery centre center clinic station stadium arena airport museum
+    gallery theatre theater cathedral abbey institute hotel reservoir boulevard blvd ave
+    playfield complex festival recordings records band orchestra club fc rovers corporation
+    company inc corp ltd limited plc council trust""".split()
+)
 ROLE_WORDS = RELATIONS | frozenset(
     """social worker sw team manager tm iro nurse gp doctor teacher head headteacher dsl senco
     police officer pc foster carer child mother father brother sister aunt uncle grandmother

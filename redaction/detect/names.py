@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from redaction.detect.gazetteer import (
     FIELD_LABELS,
     ORG_WORDS,
+    PLACE_TAIL,
     RELATIONS,
     ROLE_WORDS,
     SIGN_OFFS,
@@ -47,6 +48,13 @@ CONTACT_VERBS = frozenset(
 PLACE_BEFORE = frozenset("in at near into towards via outside inside around of on".split())
 
 
+def org_follows(text: str, end: int) -> bool:
+    """The word after ``end`` makes it a place or an organisation ("Stanley Cup", "Watson
+    School", "Kelly Road")."""
+    after = re.match(r"(?:['’]s)?\s+([A-Za-z]+)", text[end : end + 30])
+    return bool(after and after.group(1).lower() in ORG_WORDS and after.group(1)[0].isupper())
+
+
 def gaz_first_names(gaz: Gazetteer) -> frozenset[str]:
     """Given names and surnames: never ordinary words for the lexicon test."""
     return gaz.first | gaz.surnames
@@ -59,6 +67,7 @@ class NameFinder:
         self.gaz = gaz or gazetteer()
         # ordinary English words (from the spaCy model's lemmatizer tables, when it has them)
         self.lexicon = lexicon - gaz_first_names(self.gaz)
+        self.full_lexicon = lexicon  # names that are also words ("brain", "paddy") included
 
     # -- token classification -------------------------------------------------------------
     def _caps_line(self, toks: Sequence[Tok]) -> set[int]:
@@ -94,6 +103,10 @@ class NameFinder:
         spans += self._context(text, toks, caps_lines, avoid)
         spans += judgment_letters(text, self.gaz)
         return [s for s in spans if not self._org(text, s)]
+
+    def is_plain_word(self, low: str) -> bool:
+        """In the English lexicon, whether or not it is also somebody's name."""
+        return low in self.full_lexicon or self._word(low)
 
     def is_word(self, low: str) -> bool:
         """An ordinary English word that is not a known name."""
@@ -144,11 +157,11 @@ class NameFinder:
             known = gaz.is_name(t.raw)
             if known:
                 continue  # the gazetteer pass reports it
+            if low in RELATIONS or low in ROLE_WORDS or low in TITLES:
+                continue  # "SON REPORTS PAIN": a relation or a role, not its name
             ambiguous = gaz.is_ambiguous(t.raw)
             if not ambiguous and (
                 gaz.is_non_name(low)
-                or low in TITLES
-                or low in ROLE_WORDS
                 or low in ORG_WORDS
                 or word_like(t.raw)
                 or any(self._word(part) or gaz.is_non_name(part) for part in low.split("-"))
@@ -208,8 +221,10 @@ class NameFinder:
 
     def _org(self, text: str, span: Span) -> bool:
         """A name that is part of an organisation or place ("Kelly Road", "St Mary's")."""
-        after = re.match(r"(?:['’]s)?\s+([A-Za-z]+)", text[span.end : span.end + 30])
-        if after and after.group(1).lower() in ORG_WORDS and after.group(1)[0].isupper():
+        words = text[span.start : span.end].split()
+        if len(words) >= 2 and words[-1].lower() in PLACE_TAIL and words[-1][0].isupper():
+            return span.source != "title"  # "Bobby Morris Playfield", "Ashdown Road"
+        if org_follows(text, span.end):
             return span.source != "title"
         before = text[max(0, span.start - 6) : span.start]
         return bool(re.search(r"\b(?:St\.?|Saint)\s$", before))
@@ -239,6 +254,14 @@ class NameFinder:
                 )
                 if n.shape == "lower" and t.shape == "lower" and not self.gaz.is_non_name(n.raw):
                     ok = len(run) == 0
+                if (
+                    ok
+                    and run
+                    and n.line in caps
+                    and not self.gaz.is_name_word(n.raw)
+                    and self._word(n.low)
+                ):
+                    ok = False  # "DR PATEL INFORMED": in capitals an ordinary word ends the name
                 if not ok:
                     break
                 run.append(n)
@@ -318,6 +341,12 @@ class NameFinder:
         known = len({id(t) for t in firsts + surnames})
         start_of_sentence = _sentence_start(text, run[0].start)
         if run[0].shape == "lower":
+            if (
+                len(run) >= 2
+                and not any(t in surnames for t in run[1:])
+                and all(self.is_plain_word(t.low) for t in run)
+            ):
+                return 0.0, ""  # "paddy fields": words, whatever else they are
             if len(run) >= 2 and firsts:
                 return 0.8, "given name and surname in lower case"
             if firsts and len(run[0].raw) > 2:
@@ -351,6 +380,14 @@ class NameFinder:
             surname = m.group(2)
             if self.gaz.is_non_name(surname) and not self.gaz.is_ambiguous(surname):
                 continue
+            if m.start() and text[m.start() - 1] in "/&\\-":
+                continue  # "C/O HEADACHE", "D/W REG": abbreviations, not initials
+            if (
+                surname.isupper()
+                and self._word(surname.lower())
+                and not self.gaz.is_name_word(surname)
+            ):
+                continue  # "A HEADACHE" in capitals: a letter and an ordinary word
             if m.group(1).strip().rstrip(".") in ("A", "I") and not m.group(1).endswith("."):
                 continue
             score = 0.9 if self.gaz.is_name(surname) or self.gaz.is_ambiguous(surname) else 0.7
@@ -403,10 +440,12 @@ class NameFinder:
             words = re.findall(r"[a-z]+|\d+", inside)
             if not words or not (
                 words[0] in ROLE_WORDS
-                or words[0].isdigit()
+                or (words[0].isdigit() and not re.search(r"\d[.,:]\d", inside))
                 or any(w in ROLE_WORDS for w in words[:3])
             ):
-                continue
+                continue  # "(3.09)" after "ERA" is a figure, not an age
+            # "KB (mum)" are initials; "ERA (3.09)" an acronym and a figure
+            numeric = not any(w in ROLE_WORDS for w in words[:3])
             before = [t for t in toks if t.end <= m.start() and t.end >= m.start() - 60]
             run = []
             for t in reversed(before):
@@ -415,6 +454,7 @@ class NameFinder:
                     break
                 if (
                     t.shape == "lower"
+                    or (numeric and t.shape == "upper" and t.line not in caps)
                     or t.low in ROLE_WORDS
                     or t.low in TITLES
                     or (gaz.is_non_name(t.raw) and not gaz.is_ambiguous(t.raw))
@@ -574,7 +614,7 @@ def propagate(
         for t in tokenize(page_text):
             if t.low not in known:
                 continue
-            if any(a <= t.start < b for a, b in places):
+            if any(a <= t.start < b for a, b in places) or org_follows(page_text, t.end):
                 continue
             ambiguous = gaz.is_ambiguous(t.raw) or t.low in gaz.stop
             if t.shape == "lower":

