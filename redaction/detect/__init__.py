@@ -10,7 +10,8 @@ from typing import Any
 from redaction.detect.attribution import attribute, exemption_for
 from redaction.detect.gazetteer import ORG_WORDS, PLACE_TAIL, TITLES, Gazetteer, gazetteer
 from redaction.detect.known import KnownIdentifiers
-from redaction.detect.names import NameFinder, org_follows, propagate
+from redaction.detect.mentions import org_follows, propagate
+from redaction.detect.names import NameFinder
 from redaction.detect.ner import SpacyPersons, english_words, load_nlp
 from redaction.detect.parties import PartyMatcher
 from redaction.detect.patterns import Match, find_identifiers
