@@ -374,7 +374,7 @@ def _drain(app: Flask, redis_url: str, queue_name: str, processes: int, workdir:
 
 def bench_detection(children: int, workdir: Path) -> None:
     """Pages per second of one worker process, then two in parallel, on the same work."""
-    from portal import demo_records
+    from demo import records as demo_records
     from portal.queue import JobQueue
     from portal.services import records_import
     from redaction.text import plain_text

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal.demo_records import generate  # noqa: E402
+from demo.records import generate  # noqa: E402
 from redaction.detect import Detector  # noqa: E402
 from redaction.extract import PageText, extract_in_process  # noqa: E402
 from redaction.findings import Finding, Parties  # noqa: E402

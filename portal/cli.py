@@ -63,27 +63,27 @@ DEMO_CHILDREN = 30
 )
 def demo_command(force: bool, children: int) -> None:
     """Load demo data into an empty database and print the staff logins."""
-    from portal import demo
+    from demo import loader
 
     has_requests = db.session.scalar(select(func.count()).select_from(Request))
     if has_requests and not force:
         click.echo("The database already has requests: demo data not loaded.")
     else:
-        logins = demo.load()
+        logins = loader.load()
         db.session.commit()
-        demo.save_logins(current_app.instance_path, logins)
-        click.echo(f"Loaded demo data: {demo.REQUEST_COUNT} requests.")
+        loader.save_logins(current_app.instance_path, logins)
+        click.echo(f"Loaded demo data: {loader.REQUEST_COUNT} requests.")
         if children and not db.session.scalar(select(func.count()).select_from(Document)):
-            from portal import demo_records
+            from demo import records as demo_records
 
             out = os.path.join(current_app.instance_path, "demo-export")
             click.echo(f"Writing a demo export of case records ({children} children) ...")
             demo_records.generate(out, children=children)
             _import(out)
-            made = demo.requests_for_records(out)
+            made = loader.requests_for_records(out)
             db.session.commit()
             click.echo(f"Requests about children in the records: {', '.join(made)}")
-    demo.print_logins(current_app.instance_path, click.echo)
+    loader.print_logins(current_app.instance_path, click.echo)
 
 
 @click.command("send-outbox")
@@ -136,7 +136,7 @@ def import_records_command(folder: str) -> None:
 @click.option("--no-import", is_flag=True, help="only write the export")
 def demo_records_command(children: int, seed: int, out: str | None, no_import: bool) -> None:
     """Generate a realistic demo export (PDF, DOCX, EML with ground truth) and import it."""
-    from portal import demo_records
+    from demo import records as demo_records
 
     out = out or os.path.join(current_app.instance_path, "demo-export")
     summary = demo_records.generate(out, children=children, seed=seed)

@@ -15,7 +15,7 @@ import docx
 import fitz
 import pytest
 
-from portal.demo_records import FORMAT, ExportSummary, generate, nhs_number_valid
+from demo.records import FORMAT, ExportSummary, generate, nhs_number_valid
 
 CASE_TYPES = {
     "child_in_need",

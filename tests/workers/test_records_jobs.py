@@ -24,7 +24,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
-from portal import demo_records
+from demo import records as demo_records
 from portal.extensions import db
 from portal.models import (
     CaseFile,
