@@ -12,7 +12,12 @@ from portal.timeutil import utcnow
 
 
 class OutboxMessage(db.Model):
-    """An email to send; kept after sending as the record of what was said."""
+    """An email to send; kept after sending as the record of what was said.
+
+    A secret for the requester alone (a download link, a one-time code) is never in ``body``:
+    the body holds a placeholder staff may read, the secret is in ``sealed_secrets``, encrypted
+    (portal.services.mail), merged in by the send job only and wiped once the message is sent,
+    has failed for good, or ``secrets_expire_at`` has passed (then it is never sent)."""
 
     __tablename__ = "outbox"
 
@@ -26,3 +31,5 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    sealed_secrets: Mapped[str | None] = mapped_column(Text)
+    secrets_expire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

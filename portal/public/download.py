@@ -60,6 +60,10 @@ def send_code(token: str) -> Response | tuple[str, int]:
         release.email_code(token)
     except release.LinkExpired:
         return _expired()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("download.start", token=token))
     db.session.commit()
     flash("We have sent a code to your email address. It works for 15 minutes.", "success")
     return redirect(url_for("download.start", token=token))

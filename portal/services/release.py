@@ -44,6 +44,9 @@ S = RequestStatus
 IN_SCOPE = ("done", "manual")
 CODE_MINUTES = 15
 CODE_TRIES = 5
+# what the outbox (and so the staff's correspondence panel) says in place of the secrets
+LINK_LABEL = "download link"
+CODE_LABEL = "one-time code"
 
 
 class PackChanged(ServiceError):
@@ -936,6 +939,7 @@ def release(request_id: int, pack_id: int, actor: Actor) -> tuple[DeliveryLink, 
     if request.requester.email:
         base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
         expires = as_utc(link.expires_at).astimezone(COUNCIL_TZ)
+        # The link is merged in by the send job only: staff read the placeholder.
         _tell(
             request,
             "pack_released",
@@ -943,11 +947,13 @@ def release(request_id: int, pack_id: int, actor: Actor) -> tuple[DeliveryLink, 
             [
                 "The response to your request is ready to download:",
                 "",
-                f"{base}/download/{token}",
+                mail.placeholder(LINK_LABEL),
                 "",
                 f"The link works until {expires:%-d %B %Y}. When you open it we will send you a "
                 f"one-time code by email, valid for {CODE_MINUTES} minutes.",
             ],
+            secrets={LINK_LABEL: f"{base}/download/{token}"},
+            secrets_expire_at=link.expires_at,
         )
     return link, token
 
@@ -984,9 +990,12 @@ def _pack_request(link: DeliveryLink) -> tuple[ReleasePack, Request]:
 
 
 def email_code(token: str) -> None:
-    """Send a fresh one-time code to the requester's email address."""
+    """Send a fresh one-time code to the requester's email address (merged in by the send job
+    only: staff read a placeholder)."""
     link = usable_link(token)
     pack, request = _pack_request(link)
+    if not request.requester.email:
+        raise ServiceError("There is no email address to send a code to: call us for one")
     code = _new_code(link)
     audit.record(Actor.requester(), "download_code_sent", request.id, link_id=link.id)
     _tell(
@@ -994,9 +1003,11 @@ def email_code(token: str) -> None:
         "download_code",
         f"Your code for {request.reference}",
         [
-            f"Your one-time code is {code}.",
+            f"Your one-time code is {mail.placeholder(CODE_LABEL)}.",
             f"It works for {CODE_MINUTES} minutes.",
         ],
+        secrets={CODE_LABEL: code},
+        secrets_expire_at=link.code_expires_at,
     )
 
 
@@ -1067,12 +1078,12 @@ def preview(request_id: int, pack_id: int, actor: Actor) -> str:
     return path
 
 
-def _tell(request: Request, kind: str, subject: str, body: list[str]) -> None:
+def _tell(request: Request, kind: str, subject: str, body: list[str], **secrets: Any) -> None:
     council = settings.get("council_name")
     text = "\n".join(
         [f"Dear {request.requester.full_name},", "", *body, "", f"Data protection team, {council}"]
     )
-    mail.queue_message(request.requester.email or "", subject, text, kind, request.id)
+    mail.queue_message(request.requester.email or "", subject, text, kind, request.id, **secrets)
 
 
 def by_page_and_code(request_id: int) -> dict[int, Counter[tuple[int, str]]]:

@@ -436,15 +436,18 @@ def _released(case: Case) -> str:
 
 
 def _last_code() -> str:
+    """The newest code, still sealed in the outbox (no mail server here; the email with it
+    reaching one is tests/portal/test_delivery_secrets.py)."""
+    from portal.services import mail
+
     message = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.kind == "download_code")
         .order_by(OutboxMessage.id.desc())
     ).first()
-    assert message is not None
-    found = re.search(r"code is (\d{6})", message.body)
-    assert found is not None
-    return found.group(1)
+    assert message is not None and message.sealed_secrets
+    assert "code is [one-time code: sent to the requester" in message.body
+    return mail.unseal(message.sealed_secrets)["one-time code"]
 
 
 def test_release_sends_a_link_and_keeps_only_its_hash(case: Case) -> None:
@@ -455,7 +458,8 @@ def test_release_sends_a_link_and_keeps_only_its_hash(case: Case) -> None:
     days = (link.expires_at.replace(tzinfo=None) - utcnow().replace(tzinfo=None)).days
     assert days in (27, 28)
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "pack_released"))
-    assert message is not None and f"/download/{token}" in message.body
+    assert message is not None and token not in message.body  # sealed beside it, sent by job
+    assert "[download link: sent to the requester, not shown to staff]" in message.body
 
 
 def test_download_with_code_is_audited_and_closes(case: Case, client) -> None:
