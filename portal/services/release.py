@@ -47,6 +47,7 @@ CODE_TRIES = 5
 # what the outbox (and so the staff's correspondence panel) says in place of the secrets
 LINK_LABEL = "download link"
 CODE_LABEL = "one-time code"
+IDENTITY_CHECK_CHARS = 300
 
 
 class PackChanged(ServiceError):
@@ -1011,8 +1012,15 @@ def email_code(token: str) -> None:
     )
 
 
-def staff_code(request_id: int, actor: Actor) -> str:
-    """A fresh one-time code for staff to read out by phone (the latest released link)."""
+def staff_code(request_id: int, actor: Actor, identity_check: str) -> str:
+    """A fresh one-time code for staff to read out by phone (the latest released link), once
+    they have checked the caller is the requester and said how. The code is shown to them
+    once; the audit records who issued it and the check, never the code."""
+    if not actor.roles & {Role.CASEWORKER, Role.PHONE_STAFF}:
+        raise ServiceError("Only caseworkers and phone staff can issue a code by phone")
+    check = " ".join((identity_check or "").split())
+    if not check:
+        raise ServiceError("Say how you checked the caller is the requester")
     link = db.session.scalar(
         select(DeliveryLink)
         .join(ReleasePack, ReleasePack.id == DeliveryLink.pack_id)
@@ -1023,7 +1031,13 @@ def staff_code(request_id: int, actor: Actor) -> str:
     if link is None or as_utc(link.expires_at) < utcnow():
         raise ServiceError("There is no current download link for this request")
     code = _new_code(link)
-    audit.record(actor, "download_code_issued", request_id, link_id=link.id)
+    audit.record(
+        actor,
+        "download_code_issued",
+        request_id,
+        link_id=link.id,
+        identity_checked=check[:IDENTITY_CHECK_CHARS],
+    )
     return code
 
 

@@ -276,3 +276,26 @@ class CaseFilterForm(FlaskForm):
     )
     overdue = BooleanField("Overdue only", widget=GovCheckboxInput())
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class PhoneCodeForm(FlaskForm):
+    """Before a one-time code is read out by phone: how the caller's identity was checked."""
+
+    identity_check = TextAreaField(
+        "How did you check the caller is the requester?",
+        description=(
+            "For example: they gave the reference, their date of birth and their address, and "
+            "we called them back on the number we hold. This is kept in the audit trail."
+        ),
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Say how you checked the caller is the requester"),
+            Clean(300, multiline=True, what="How you checked"),
+        ],
+    )
+    confirmed = BooleanField(
+        "I am satisfied the caller is the requester",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired("Confirm you are satisfied the caller is the requester")],
+    )
+    submit = SubmitField("Generate a code to read out", widget=GovSubmitInput())

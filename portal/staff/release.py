@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.models import DeliveryLink, DocumentWork, Role
 from portal.services import jobs, release
 from portal.services.errors import NotFound, ServiceError
+from portal.staff.forms import PhoneCodeForm
 from portal.staff.views import actor, get_request_or_404
 
 bp = Blueprint("release", __name__, url_prefix="/staff/requests")
@@ -152,19 +153,25 @@ def preview(request_id: int, pack_id: int) -> Response:
     return send_file(path, mimetype="application/pdf", max_age=0)
 
 
-@bp.route("/<int:request_id>/release/code", methods=["POST"])
-@roles_required(Role.CASEWORKER)
+@bp.route("/<int:request_id>/release/code", methods=["GET", "POST"])
+@roles_required(Role.CASEWORKER, Role.PHONE_STAFF)
 def phone_code(request_id: int) -> str | Response:
-    """A one-time code to read out to the requester on the phone."""
+    """A fresh one-time code to read out to the requester on the phone, once staff say how they
+    checked the caller's identity (audited, without the code). Staff never see the link."""
     req = get_request_or_404(request_id)
-    try:
-        code = release.staff_code(request_id, actor())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _back(request_id)
-    db.session.commit()
-    return render_template("staff/release_code.html", title="One-time code", req=req, code=code)
+    form = PhoneCodeForm()
+    code = None
+    if form.validate_on_submit():
+        try:
+            code = release.staff_code(request_id, actor(), form.identity_check.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            form.identity_check.errors = [str(exc)]
+        else:
+            db.session.commit()
+    return render_template(
+        "staff/release_code.html", title="One-time code", req=req, form=form, code=code
+    )
 
 
 @bp.route("/<int:request_id>/release/posted", methods=["POST"])

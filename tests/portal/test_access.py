@@ -52,7 +52,7 @@ MATRIX: dict[str, set[Role]] = {
     "release.decide": {R.APPROVER},
     "release.send": {R.CASEWORKER, R.APPROVER},
     "release.preview": {R.CASEWORKER, R.APPROVER},
-    "release.phone_code": {R.CASEWORKER},
+    "release.phone_code": {R.CASEWORKER, R.PHONE_STAFF},
     "release.posted": {R.CASEWORKER},
 }
 # Endpoints about a record the matrix request does not have (no such id): 404 is an allowed answer.

@@ -1,6 +1,7 @@
 """Download links and one-time codes reach the requester only (issue 9): the email at the SMTP
 server has them; the case page (caseworker or phone staff) and every row of the database never
-do."""
+do; phone staff give a fresh code only after saying how they checked the caller, audited without
+the code."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from sqlalchemy import JSON, String, Text, create_engine, select, text
 
 from portal.extensions import db
 from portal.models import (
+    AuditEvent,
     Channel,
     OutboxMessage,
     ReleasePack,
@@ -34,6 +36,7 @@ from portal.models import (
 )
 from portal.services import housekeeping, mail, release
 from portal.services.actor import Actor
+from portal.services.errors import ServiceError
 from portal.timeutil import utcnow
 
 LINK_SHOWN = "[download link: sent to the requester, not shown to staff]"
@@ -272,6 +275,71 @@ def test_phone_staff_are_still_refused_the_pack_pages(
     base = f"/staff/requests/{released.request.id}/release"
     assert client.get(base).status_code == 403
     assert client.get(f"{base}/packs/{pack.id}/preview").status_code == 403
+
+
+# --- a code read out by phone -----------------------------------------------------------------
+
+
+def test_phone_staff_give_a_code_after_checking_identity_audited_without_it(
+    app: Flask, released: Released, auth_for
+) -> None:
+    client = app.test_client()
+    auth_for(client).login(released.phone)
+    url = f"/staff/requests/{released.request.id}/release/code"
+    form = client.get(url)
+    assert form.status_code == 200 and "How did you check" in form.get_data(as_text=True)
+    check = "Gave the reference, date of birth and address; called back on the number held"
+    response = client.post(url, data={"identity_check": check, "confirmed": "y"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    code = re.search(r"<strong>(\d{6})</strong>", page)
+    assert code is not None, page
+    assert released.token not in page
+    db.session.expire_all()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "download_code_issued")
+    ).one()
+    assert event.actor_label == released.phone.full_name
+    assert event.detail["identity_checked"] == check
+    assert code.group(1) not in str(event.detail)
+    # the code is not kept readable anywhere, nor shown again on the case page
+    _assert_database_never_holds(released.token, code.group(1))
+    case_page = client.get(f"/staff/requests/{released.request.id}").get_data(as_text=True)
+    assert code.group(1) not in case_page and released.token not in case_page
+    # it works with the requester's link
+    pack, path = release.redeem_code(released.token, code.group(1))
+    assert os.path.exists(path) and pack.status == "released"
+
+
+def test_no_code_without_saying_how_the_caller_was_checked(
+    app: Flask, released: Released, auth_for
+) -> None:
+    client = app.test_client()
+    auth_for(client).login(released.phone)
+    url = f"/staff/requests/{released.request.id}/release/code"
+    for data in ({"identity_check": "Date of birth and address", "confirmed": ""}, {}):
+        response = client.post(url, data=data)
+        assert response.status_code == 200
+        assert not re.search(r"<strong>\d{6}</strong>", response.get_data(as_text=True))
+    with pytest.raises(ServiceError, match="checked"):
+        release.staff_code(released.request.id, Actor.staff(released.phone), "  ")
+    approver_only = Actor(user_id=None, label="x", roles=frozenset({Role.APPROVER}))
+    with pytest.raises(ServiceError, match="phone staff"):
+        release.staff_code(released.request.id, approver_only, "checked")
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "download_code_issued")
+    ).first()
+
+
+def test_phone_staff_cannot_give_a_code_for_a_request_they_did_not_log(
+    app: Flask, released: Released, make_user, auth_for
+) -> None:
+    other = make_user(Role.PHONE_STAFF)
+    client = app.test_client()
+    auth_for(client).login(other)
+    url = f"/staff/requests/{released.request.id}/release/code"
+    response = client.post(url, data={"identity_check": "checked", "confirmed": "y"})
+    assert response.status_code == 404
 
 
 # --- messages written before this change ------------------------------------------------------

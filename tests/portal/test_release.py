@@ -512,7 +512,7 @@ def test_expired_code_and_expired_link_refused(case: Case, client) -> None:
 
 def test_staff_code_for_phone_use(case: Case) -> None:
     token = _released(case)
-    code = release.staff_code(case.request.id, Actor.staff(case.caseworker))
+    code = release.staff_code(case.request.id, Actor.staff(case.caseworker), "date of birth")
     pack, path = release.redeem_code(token, code)
     assert os.path.exists(path) and pack.status == "released"
 
