@@ -12,8 +12,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Document, DocumentWork
-from portal.services import detection
+from portal.models import Document, DocumentWork, Request
+from portal.services import detection, lifecycle
+from portal.services.errors import InvalidTransition
 from redaction.errors import RedactionError
 from redaction.extract import extract
 from redaction.findings import Parties
@@ -47,6 +48,9 @@ def detect_documents(job_record_id: int) -> None:
         request_id = tracker.record().request_id
         if request_id is None:
             raise ValueError("detect job without a request")
+        if not _running(request_id):
+            tracker.report(total=0, done=0, skipped="the request is no longer in review")
+            return  # nothing runs on a closed or released request
         parties = Parties.from_json(detection.parties_json(request_id))
         ids = list(
             db.session.scalars(
@@ -66,6 +70,8 @@ def detect_documents(job_record_id: int) -> None:
             pages_per_second=0.0,
         )
         for document_id in ids:
+            if not _running(request_id):
+                break  # closed, withdrawn or released meanwhile: stop, keep what is done
             pages += _one(request_id, document_id, parties)
             status = detection.progress(request_id)
             elapsed = max(time.monotonic() - started, 1e-6)
@@ -76,6 +82,19 @@ def detect_documents(job_record_id: int) -> None:
                 pages=status["pages"],
                 pages_per_second=round(pages / elapsed, 2),
             )
+
+
+def _running(request_id: int) -> bool:
+    """The request is still at the stage detection was started for."""
+    request = db.session.get(Request, request_id)
+    db.session.commit()
+    if request is None:
+        return False
+    try:
+        lifecycle.require_running(request)
+    except InvalidTransition:
+        return False
+    return True
 
 
 def _one(request_id: int, document_id: int, parties: Parties) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from portal.extensions import db
 from portal.services import gathering
 from portal.services.actor import Actor
+from portal.services.errors import InvalidTransition
 from workers.context import app_context
 from workers.tracking import tracked
 
@@ -16,6 +17,10 @@ def gather_records(job_record_id: int) -> None:
         if request_id is None:
             raise ValueError("gather job without a request")
         tracker.report(step="searching")
-        run = gathering.gather(request_id, Actor.system("records search"))
+        try:
+            run = gathering.gather(request_id, Actor.system("records search"))
+        except InvalidTransition:
+            tracker.report(step="skipped", skipped="the request is no longer being gathered")
+            return  # nothing runs on a closed request
         db.session.commit()
         tracker.report(step="done", candidates=run.candidates)

@@ -16,7 +16,7 @@ from rq.serializers import JSONSerializer
 
 from portal.extensions import db
 from portal.models import JobRecord, RequestStatus
-from portal.services import jobs, workflow
+from portal.services import jobs, lifecycle, workflow
 from portal.services.actor import Actor
 from portal.timeutil import utcnow
 from workers.context import app_context
@@ -102,11 +102,8 @@ def _fail(record: JobRecord, why: str) -> None:
         # The request must not stay "gathering" for ever: back to in progress, with the reason.
         request = workflow.get_request(record.request_id)
         if request.status is RequestStatus.GATHERING:
-            workflow.move(
-                request,
-                RequestStatus.IN_PROGRESS,
-                Actor.system("job sweep"),
-                "records search failed: search again",
+            lifecycle.fire(
+                request, "search_failed", Actor.system("job sweep"), "records search failed"
             )
     log.error("job %s (%s) failed: %s", record.id, record.kind, why)
 

@@ -8,6 +8,7 @@ from portal.models.enums import (
     ClockEventKind,
     ContactPreference,
     EvidenceKind,
+    PackStatus,
     Relationship,
     RequestStatus,
     RequestType,
@@ -53,6 +54,7 @@ from portal.models.settings import Setting
 from portal.models.user import User
 
 __all__ = [
+    "PackStatus",
     "WithheldPart",
     "ReleasePack",
     "PersonDecision",

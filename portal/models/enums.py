@@ -183,3 +183,25 @@ def enum_column(enum_cls: type[enum.Enum]) -> Any:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class PackStatus(enum.StrEnum):
+    """A release pack's own life (``portal.services.lifecycle.PACK_EVENTS``)."""
+
+    BUILDING = "building"
+    BUILT = "built"
+    FAILED = "failed"
+    APPROVED = "approved"
+    SENT_BACK = "sent_back"
+    RELEASED = "released"
+
+    @property
+    def label(self) -> str:
+        return {
+            "building": "Being built",
+            "built": "Built and verified",
+            "failed": "Failed verification",
+            "approved": "Approved",
+            "sent_back": "Sent back",
+            "released": "Released",
+        }[self.value]

@@ -123,6 +123,9 @@ class Request(db.Model):
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     due_provisional: Mapped[bool] = mapped_column(default=True)
     refusal_reason: Mapped[str | None] = mapped_column(Text)
+    # rectification and erasure: agreed | partly_agreed | refused, and why
+    decision_outcome: Mapped[str | None] = mapped_column(String(20))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     evidence: Mapped[list[Evidence]] = relationship(

@@ -18,7 +18,7 @@ from portal.models import (
     RequestParty,
     RequestStatus,
 )
-from portal.services import audit, workflow
+from portal.services import audit, lifecycle, workflow
 from portal.services.actor import Actor
 from portal.services.errors import NotFound, ServiceError
 from portal.timeutil import utcnow
@@ -28,6 +28,7 @@ def confirm_scope(request_id: int, actor: Actor) -> list[DocumentWork]:
     """The caseworker confirms what is in scope: included documents (one per duplicate group)
     are queued for detection and the request moves to review."""
     request = workflow.get_request(request_id)
+    lifecycle.require_editable(request, "scope")
     candidates = list(
         db.session.scalars(select(Candidate).where(Candidate.request_id == request_id))
     )
@@ -56,7 +57,7 @@ def confirm_scope(request_id: int, actor: Actor) -> list[DocumentWork]:
         db.session.add(work)
         works.append(work)
     if request.status is RequestStatus.GATHERING:
-        workflow.move(request, RequestStatus.REVIEW, actor, f"{len(works)} documents in scope")
+        lifecycle.fire(request, "confirm_scope", actor, f"{len(works)} documents in scope")
     audit.record(actor, "scope_confirmed", request_id, documents=len(works))
     db.session.flush()
     return works

@@ -35,7 +35,7 @@ from portal.models import (
     SearchRun,
 )
 from portal.models.records import PROFESSIONAL_ROLES
-from portal.services import audit, nicknames, search
+from portal.services import audit, lifecycle, nicknames, search
 from portal.services.actor import Actor
 from portal.services.errors import ServiceError
 from portal.timeutil import utcnow
@@ -159,6 +159,7 @@ def gather(request_id: int, actor: Actor) -> SearchRun:
     request = db.session.get(Request, request_id)
     if request is None:
         raise ServiceError("No such request")
+    lifecycle.require_running(request)
     subject = request.subject
     hits = Hits()
     run = SearchRun(request_id=request.id)
@@ -415,6 +416,10 @@ def decide(request_id: int, candidate_ids: list[int], decision: str, actor: Acto
         raise ServiceError("Choose include or exclude")
     if actor.user_id is None:
         raise ServiceError("Only staff decide the scope")
+    request = db.session.get(Request, request_id)
+    if request is None:
+        raise ServiceError("No such request")
+    lifecycle.require_editable(request, "scope")
     rows = db.session.scalars(
         select(Candidate).where(Candidate.request_id == request_id, Candidate.id.in_(candidate_ids))
     ).all()

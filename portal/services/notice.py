@@ -7,7 +7,7 @@ serves any council once an administrator has edited it."""
 
 from __future__ import annotations
 
-from portal.services import audit, settings
+from portal.services import audit, exemptions, settings
 from portal.services.actor import Actor
 
 NOTICE_KEY = "art15_notice"
@@ -71,19 +71,8 @@ first. You have the right to complain to the Information Commissioner's Office (
 0303 123 1113), and to seek to enforce your rights through the courts.
 """
 
-# sar-rules.md §3; paragraph numbers other than 16, 9 and 19 are unconfirmed, hence editable.
-DEFAULT_CITATIONS: dict[str, str] = {
-    "TP": "DPA 2018 Sch 2 Pt 3 para 16 (third-party personal data)",
-    "SW-HARM": "DPA 2018 Sch 3 Pt 3 (social work data; serious harm)",
-    "SW-COURT": "DPA 2018 Sch 3 Pt 3 para 9 (court proceedings)",
-    "HEALTH": "DPA 2018 Sch 3 Pt 2 (health data; serious harm)",
-    "EDU": "DPA 2018 Sch 3 Pt 4 (education data; serious harm)",
-    "ABUSE": "DPA 2018 Sch 3 Pt 5 (child abuse data)",
-    "LPP": "DPA 2018 Sch 2 Pt 4 para 19 (legal professional privilege)",
-    "CRIME": "DPA 2018 Sch 2 Pt 1 para 2 (crime and taxation)",
-    "REF": "DPA 2018 Sch 2 Pt 4 para 24 (confidential references)",
-    "ADOPT": "Adoption Agencies Regulations 2005 reg 41 (with DPA 2018 Sch 4)",
-}
+# the one catalogue of codes and their default citations (editable: see exemptions.py)
+DEFAULT_CITATIONS: dict[str, str] = exemptions.DEFAULT_CITATIONS
 
 
 def notice_template() -> str:

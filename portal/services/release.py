@@ -26,6 +26,7 @@ from portal.models import (
     FindingRecord,
     HarmOpinion,
     ManualRedaction,
+    PackStatus,
     PersonDecision,
     ReleasePack,
     Request,
@@ -34,7 +35,7 @@ from portal.models import (
     SearchRun,
     WithheldPart,
 )
-from portal.services import audit, jobs, mail, notice, settings, workflow
+from portal.services import audit, jobs, lifecycle, mail, notice, settings, workflow
 from portal.services.actor import Actor
 from portal.services.detection import working_copy_path
 from portal.services.errors import InvalidTransition, NotFound, ServiceError
@@ -260,7 +261,7 @@ def start_build(request_id: int, actor: Actor) -> ReleasePack:
     if request.status is not S.REVIEW:
         raise InvalidTransition("A pack can only be built while the request is in review")
     previous = latest(request_id)
-    if previous is not None and previous.status == "building":
+    if previous is not None and previous.status == PackStatus.BUILDING:
         raise ServiceError("A pack is already being built")
     unhandled = _unhandled_manual(request_id)
     if unhandled:
@@ -274,6 +275,9 @@ def start_build(request_id: int, actor: Actor) -> ReleasePack:
             f"{undecided} suggested redaction(s) of third-party data are not decided yet: "
             "accept or reject each before building the pack"
         )
+    blocked = lifecycle.failing(lifecycle.BUILD_GUARDS, request, actor)
+    if blocked:
+        raise ServiceError(blocked[0])
     version = (
         db.session.scalar(
             select(func.max(ReleasePack.version)).where(ReleasePack.request_id == request_id)
@@ -283,7 +287,7 @@ def start_build(request_id: int, actor: Actor) -> ReleasePack:
     pack = ReleasePack(
         request_id=request_id,
         version=version,
-        status="building",
+        status=PackStatus.BUILDING,
         titles=dict(previous.titles) if previous is not None else {},
         built_by_id=actor.user_id,
         verify_report={},
@@ -301,7 +305,7 @@ def set_title(request_id: int, document_id: int, title: str | None, actor: Actor
     pack = latest(request_id)
     if pack is None:
         raise ServiceError("Build a pack first")
-    if pack.status in ("approved", "released", "building"):
+    if pack.status in (PackStatus.APPROVED, PackStatus.RELEASED, PackStatus.BUILDING):
         raise ServiceError("This pack cannot change: build a new version")
     titles = dict(pack.titles or {})
     clean = (title or "").strip()
@@ -504,7 +508,7 @@ def build(pack_id: int) -> ReleasePack:
         fh.write(data)
     pack.sha256 = hashlib.sha256(data).hexdigest()
     pack.pages = page_count(data)
-    pack.status = "built"
+    lifecycle.fire_pack(pack, "built", Actor.system("release job"))
     pack.built_at = utcnow()
     pack.verify_report = {**report, "ok": True, "leaks": []}
     audit.record(
@@ -543,7 +547,7 @@ def _ligature_leaks(data: bytes, terms: list[str]) -> list[Any]:
 
 
 def _fail(pack: ReleasePack, report: dict[str, Any], leaks: list[dict[str, Any]]) -> ReleasePack:
-    pack.status = "failed"
+    lifecycle.fire_pack(pack, "failed", Actor.system("release job"))
     pack.built_at = utcnow()
     pack.verify_report = {**report, "ok": False, "leaks": leaks}
     audit.record(
@@ -597,7 +601,7 @@ def leak_details(pack_id: int) -> list[dict[str, Any]]:
     from redaction.limited import verify_limited
 
     pack = db.session.get(ReleasePack, pack_id)
-    if pack is None or pack.status != "failed":
+    if pack is None or pack.status != PackStatus.FAILED:
         return []
     folder = os.path.join(current_app.config["DOCUMENTS_DIR"], "failed")
     out: list[dict[str, Any]] = []
@@ -847,13 +851,10 @@ def request_approval(request_id: int, actor: Actor) -> ReleasePack:
     """Send the newest built pack to an approving officer (review -> approval)."""
     request = workflow.get_request(request_id)
     pack = latest(request_id)
-    if pack is None or pack.status != "built":
+    if pack is None or pack.status != PackStatus.BUILT:
         raise ServiceError("Build a pack that passes verification first")
-    missing = harm_opinions_missing(request_id)
-    if missing:
-        raise ServiceError("Record the professional's opinion first for: " + ", ".join(missing))
     check_integrity(pack, actor)
-    workflow.move(request, S.APPROVAL, actor, f"pack version {pack.version}")
+    lifecycle.fire(request, "submit_for_approval", actor, f"pack version {pack.version}")
     audit.record(actor, "pack_submitted", request_id, pack_id=pack.id, version=pack.version)
     return pack
 
@@ -873,7 +874,7 @@ def _awaiting(request_id: int, pack_id: int) -> tuple[Request, ReleasePack]:
     request = workflow.get_request(request_id)
     pack = get_pack(request_id, pack_id)
     newest = latest(request_id)
-    if request.status is not S.APPROVAL or pack.status != "built" or newest is not pack:
+    if request.status is not S.APPROVAL or pack.status != PackStatus.BUILT or newest is not pack:
         raise InvalidTransition("This pack is not waiting for approval")
     return request, pack
 
@@ -883,7 +884,7 @@ def approve(request_id: int, pack_id: int, actor: Actor, comment: str | None = N
     request, pack = _awaiting(request_id, pack_id)
     _independent(request_id, pack, actor)
     check_integrity(pack, actor)
-    pack.status = "approved"
+    lifecycle.fire_pack(pack, "approve", actor, request)
     pack.decided_by_id = actor.user_id
     pack.decided_at = utcnow()
     pack.comment = (comment or "").strip() or None
@@ -901,11 +902,11 @@ def send_back(request_id: int, pack_id: int, actor: Actor, comment: str) -> Rele
     text = (comment or "").strip()
     if not text:
         raise ServiceError("Say what needs to change")
-    pack.status = "sent_back"
+    lifecycle.fire_pack(pack, "send_back", actor, request)
     pack.decided_by_id = actor.user_id
     pack.decided_at = utcnow()
     pack.comment = text
-    workflow.move(request, S.REVIEW, actor, "pack sent back")
+    lifecycle.fire(request, "send_back", actor, text)
     audit.record(actor, "pack_sent_back", request_id, pack_id=pack.id, version=pack.version)
     return pack
 
@@ -921,7 +922,7 @@ def release(request_id: int, pack_id: int, actor: Actor) -> tuple[DeliveryLink, 
     """Release an approved pack: a download link (only its hash kept), emailed to the requester."""
     request = workflow.get_request(request_id)
     pack = get_pack(request_id, pack_id)
-    if pack.status != "approved":
+    if pack.status != PackStatus.APPROVED:
         raise ServiceError("Only an approved pack can be released")
     check_integrity(pack, actor)
     token = secrets.token_urlsafe(32)
@@ -933,8 +934,8 @@ def release(request_id: int, pack_id: int, actor: Actor) -> tuple[DeliveryLink, 
         code_tries=0,
     )
     db.session.add(link)
-    pack.status = "released"
-    workflow.move(request, S.RELEASED, actor, f"pack version {pack.version}")
+    lifecycle.fire(request, "release", actor, f"pack version {pack.version}")
+    lifecycle.fire_pack(pack, "release", actor, request)
     db.session.flush()
     audit.record(actor, "pack_released", request_id, pack_id=pack.id, link_id=link.id)
     if request.requester.email:
@@ -1065,14 +1066,14 @@ def redeem_code(token: str, code: str) -> tuple[ReleasePack, str]:
     path = check_integrity(pack, Actor.requester())
     audit.record(Actor.requester(), "pack_downloaded", request.id, pack_id=pack.id, link_id=link.id)
     if request.status is S.RELEASED:
-        workflow.move(request, S.CLOSED, Actor.requester(), "pack downloaded")
+        lifecycle.fire(request, "delivered", Actor.requester(), "pack downloaded")
     return pack, path
 
 
 def mark_posted(request_id: int, actor: Actor) -> ReleasePack:
     """A print copy of the released pack was posted: recorded, and the request closed."""
     request = workflow.get_request(request_id)
-    pack = next((p for p in packs(request_id) if p.status == "released"), None)
+    pack = next((p for p in packs(request_id) if p.status == PackStatus.RELEASED), None)
     if pack is None:
         raise ServiceError("Release the approved pack first")
     check_integrity(pack, actor)
@@ -1080,7 +1081,7 @@ def mark_posted(request_id: int, actor: Actor) -> ReleasePack:
         link.posted_at = link.posted_at or utcnow()
     audit.record(actor, "pack_posted", request_id, pack_id=pack.id)
     if request.status is S.RELEASED:
-        workflow.move(request, S.CLOSED, actor, "print copy posted")
+        lifecycle.fire(request, "delivered", actor, "print copy posted")
     return pack
 
 

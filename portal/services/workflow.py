@@ -15,31 +15,12 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services import audit, deadlines, mail, settings
+from portal.services import audit, deadlines, lifecycle, mail, settings
 from portal.services.actor import Actor
 from portal.services.errors import InvalidTransition, NotFound, ServiceError
-from portal.timeutil import council_today, utcnow
+from portal.timeutil import council_today
 
 S = RequestStatus
-
-# ARCHITECTURE.md "Request states"; rectification and erasure go in_progress -> decision -> closed.
-TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
-    S.RECEIVED: frozenset({S.AWAITING_EVIDENCE, S.IN_PROGRESS, S.WITHDRAWN, S.REFUSED}),
-    S.AWAITING_EVIDENCE: frozenset({S.IN_PROGRESS, S.WITHDRAWN, S.CLOSED}),
-    S.IN_PROGRESS: frozenset(
-        {S.CLARIFICATION_REQUESTED, S.GATHERING, S.DECISION, S.REFUSED, S.WITHDRAWN}
-    ),
-    S.CLARIFICATION_REQUESTED: frozenset({S.IN_PROGRESS, S.CLOSED}),
-    # gathering -> in_progress only when the records search failed for good (the job sweep)
-    S.GATHERING: frozenset({S.REVIEW, S.IN_PROGRESS}),
-    S.REVIEW: frozenset({S.APPROVAL}),
-    S.APPROVAL: frozenset({S.REVIEW, S.RELEASED}),
-    S.RELEASED: frozenset({S.CLOSED}),
-    S.DECISION: frozenset({S.CLOSED}),
-    S.CLOSED: frozenset(),
-    S.WITHDRAWN: frozenset(),
-    S.REFUSED: frozenset(),
-}
 
 REFUSAL_GROUNDS = {
     "manifestly_unfounded": "manifestly unfounded",
@@ -56,26 +37,26 @@ def get_request(request_id: int) -> Request:
 
 
 def allowed_next(request: Request) -> frozenset[RequestStatus]:
-    """The states this request may move to next."""
-    allowed = TRANSITIONS[request.status]
-    if request.type is RequestType.ACCESS:
-        return allowed - {S.DECISION}
-    return allowed - {S.GATHERING, S.REVIEW, S.APPROVAL, S.RELEASED}
+    """The states this request may move to next (from the workflow table)."""
+    return frozenset(
+        e.target
+        for e in lifecycle.REQUEST_EVENTS
+        if e.target is not None and request.status in e.sources and request.type in e.types
+    )
 
 
 def move(request: Request, to: RequestStatus, actor: Actor, reason: str | None = None) -> None:
-    """Change state if the table allows it, and audit the change."""
-    if to not in allowed_next(request):
+    """Fire the one event of the workflow table that takes this request to ``to``."""
+    events = [
+        e
+        for e in lifecycle.REQUEST_EVENTS
+        if e.target is to and request.status in e.sources and request.type in e.types
+    ]
+    if len(events) != 1:
         raise InvalidTransition(
             f"A request that is {request.status.label.lower()} cannot become {to.label.lower()}"
         )
-    before = request.status
-    request.status = to
-    if to in (S.CLOSED, S.WITHDRAWN, S.REFUSED, S.RELEASED):
-        request.closed_at = utcnow()
-    audit.record(
-        actor, "status_changed", request.id, before=before.value, after=to.value, reason=reason
-    )
+    lifecycle.fire(request, events[0].name, actor, reason)
 
 
 def _event(
@@ -107,7 +88,7 @@ def _require_reason(reason: str | None, what: str) -> str:
 def verify(request_id: int, actor: Actor, note: str | None = None) -> Request:
     """Identity (and authority) are confirmed without asking for anything: work can start."""
     request = get_request(request_id)
-    move(request, S.IN_PROGRESS, actor, note or "identity and authority confirmed")
+    lifecycle.fire(request, "verify", actor, note or "identity and authority confirmed")
     deadlines.refresh(request)
     return request
 
@@ -118,7 +99,7 @@ def ask_for_evidence(request_id: int, actor: Actor, what: str, on: date | None =
     what = _require_reason(what, "saying what evidence is needed")
     on = on or council_today()
     _check_date(on, request.received_date, "asked")
-    move(request, S.AWAITING_EVIDENCE, actor, what)
+    lifecycle.fire(request, "ask_evidence", actor, what)
     _event(request, ClockEventKind.EVIDENCE_REQUESTED, on, actor, what)
     deadlines.refresh(request)
     _tell_requester(
@@ -142,11 +123,9 @@ def record_evidence_received(
 ) -> Request:
     """Evidence asked for has arrived on the given day: the month starts afresh from that day."""
     request = get_request(request_id)
-    if request.status not in (S.RECEIVED, S.AWAITING_EVIDENCE):
-        raise InvalidTransition("Evidence can only be recorded before work on the request starts")
     _check_date(on, request.received_date, "the evidence arrived")
     _event(request, ClockEventKind.EVIDENCE_RECEIVED, on, actor, note)
-    move(request, S.IN_PROGRESS, actor, "evidence received")
+    lifecycle.fire(request, "evidence_received", actor, "evidence received")
     state = deadlines.refresh(request)
     _tell_requester(
         request,
@@ -167,7 +146,7 @@ def stop_clock(request_id: int, actor: Actor, reason: str, on: date | None = Non
     on = on or council_today()
     state = deadlines.clock_state(request)
     _check_date(on, state.start, "clarification was asked for")
-    move(request, S.CLARIFICATION_REQUESTED, actor, reason)
+    lifecycle.fire(request, "stop_clock", actor, reason)
     _event(request, ClockEventKind.CLOCK_STOPPED, on, actor, reason)
     deadlines.refresh(request)
     _tell_requester(
@@ -190,10 +169,11 @@ def restart_clock(request_id: int, actor: Actor, on: date, note: str | None = No
     request = get_request(request_id)
     stops = [e for e in request.clock_events if e.kind is ClockEventKind.CLOCK_STOPPED]
     if request.status is not S.CLARIFICATION_REQUESTED or not stops:
+        lifecycle.fire(request, "restart_clock", actor)  # refused with the table's reason
         raise InvalidTransition("The clock is not stopped")
     _check_date(on, stops[-1].event_date, "the answer arrived")
     _event(request, ClockEventKind.CLOCK_RESTARTED, on, actor, note)
-    move(request, S.IN_PROGRESS, actor, "clarification received")
+    lifecycle.fire(request, "restart_clock", actor, "clarification received")
     deadlines.refresh(request)
     return request
 
@@ -202,7 +182,7 @@ def extend(request_id: int, actor: Actor, reason: str, on: date | None = None) -
     """Extend by two further months (complex or numerous requests), within the first month."""
     request = get_request(request_id)
     reason = _require_reason(reason, "for the extension")
-    if not request.status.is_open or request.status in (S.RECEIVED, S.AWAITING_EVIDENCE):
+    if not lifecycle._applies(lifecycle.EVENTS["extend"], request):
         raise InvalidTransition("Only a request being worked on can be extended")
     if any(e.kind is ClockEventKind.EXTENDED for e in request.clock_events):
         raise ServiceError("This request has already been extended")
@@ -213,6 +193,7 @@ def extend(request_id: int, actor: Actor, reason: str, on: date | None = None) -
             "Too late to extend: the requester must be told within the first month, which "
             f"ended on {state.first_month_end:%-d %B %Y}"
         )
+    lifecycle.fire(request, "extend", actor, reason)
     _event(request, ClockEventKind.EXTENDED, on, actor, reason)
     state = deadlines.refresh(request)
     _tell_requester(
@@ -249,7 +230,7 @@ def assign(request_id: int, actor: Actor, caseworker_id: int | None) -> Request:
 def withdraw(request_id: int, actor: Actor, reason: str) -> Request:
     """The requester withdrew the request."""
     request = get_request(request_id)
-    move(request, S.WITHDRAWN, actor, _require_reason(reason, "for the withdrawal"))
+    lifecycle.fire(request, "withdraw", actor, _require_reason(reason, "for the withdrawal"))
     return request
 
 
@@ -259,7 +240,7 @@ def refuse(request_id: int, actor: Actor, grounds: str, reason: str) -> Request:
     if grounds not in REFUSAL_GROUNDS:
         raise ServiceError("Choose whether the request is manifestly unfounded or excessive")
     reason = _require_reason(reason, "for refusing")
-    move(request, S.REFUSED, actor, f"{REFUSAL_GROUNDS[grounds]}: {reason}")
+    lifecycle.fire(request, "refuse", actor, f"{REFUSAL_GROUNDS[grounds]}: {reason}")
     request.refusal_reason = f"The request is {REFUSAL_GROUNDS[grounds]}. {reason}"
     _tell_requester(
         request,
@@ -288,9 +269,9 @@ def record_child_views(
     views = (views or "").strip() or None
     if competence is None and views is None:
         raise ServiceError("Enter the child's competence, their views, or both")
+    lifecycle.fire(request, "record_child_views", actor)
     request.child_competence_note = competence
     request.child_views_note = views
-    audit.record(actor, "child_views_recorded", request.id)
     return request
 
 
@@ -324,3 +305,83 @@ def _tell_requester(request: Request, kind: str, subject: str, body: list[str]) 
         [f"Dear {request.requester.full_name},", "", *body, "", f"Data protection team, {council}"]
     )
     mail.queue_message(request.requester.email or "", subject, text, kind, request.id)
+
+
+DECISION_OUTCOMES = {
+    "agreed": "We have agreed to your request",
+    "partly_agreed": "We have agreed to part of your request",
+    "refused": "We have not agreed to your request",
+}
+
+
+def close_unanswered(request_id: int, actor: Actor, reason: str) -> Request:
+    """Close a request whose evidence or clarification never came, telling the requester."""
+    request = get_request(request_id)
+    reason = _require_reason(reason, "for closing")
+    lifecycle.fire(request, "close_unanswered", actor, reason)
+    _tell_requester(
+        request,
+        "closed_unanswered",
+        f"We have closed request {request.reference}",
+        [
+            "We asked you for information we need to deal with your request and have not "
+            "received it, so we have closed the request:",
+            "",
+            reason,
+            "",
+            "You can make a new request at any time.",
+            "",
+            _complaint_rights(),
+        ],
+    )
+    return request
+
+
+def decide(request_id: int, actor: Actor, outcome: str, reason: str) -> Request:
+    """Decide a rectification or erasure request (in_progress -> decision) and tell the
+    requester the outcome, the reasons and their rights."""
+    request = get_request(request_id)
+    if outcome not in DECISION_OUTCOMES:
+        raise ServiceError("Choose whether you agreed, partly agreed or did not agree")
+    reason = _require_reason(reason, "for the decision")
+    lifecycle.fire(request, "decide", actor, f"{outcome}: {reason}")
+    request.decision_outcome = outcome
+    request.decision_reason = reason
+    what = "correct" if request.type is RequestType.RECTIFICATION else "erase"
+    _tell_requester(
+        request,
+        "decision",
+        f"Our decision on request {request.reference}",
+        [
+            f"You asked us to {what} information we hold about "
+            f"{request.subject.full_name}. {DECISION_OUTCOMES[outcome]}.",
+            "",
+            reason,
+            "",
+            *(
+                []
+                if outcome == "agreed"
+                else [
+                    "Where we have not agreed you can ask us to add a statement to the record "
+                    "saying that you disagree with it.",
+                    "",
+                ]
+            ),
+            _complaint_rights(),
+        ],
+    )
+    return request
+
+
+def close(request_id: int, actor: Actor, note: str | None = None) -> Request:
+    """Close a decided rectification or erasure request once the decision is carried out."""
+    request = get_request(request_id)
+    lifecycle.fire(request, "close", actor, note or "decision carried out")
+    return request
+
+
+def reopen(request_id: int, actor: Actor, reason: str) -> Request:
+    """Reopen a released request for a new pack version (a mistake found, a complaint)."""
+    request = get_request(request_id)
+    lifecycle.fire(request, "reopen", actor, _require_reason(reason, "for reopening"))
+    return request

@@ -212,6 +212,32 @@ class RefuseForm(FlaskForm):
     submit = SubmitField("Refuse request", widget=GovSubmitInput())
 
 
+class DecisionForm(FlaskForm):
+    """The decision on a rectification or erasure request."""
+
+    outcome = RadioField(
+        "Decision",
+        choices=[
+            ("agreed", "Agreed: the record is corrected or erased"),
+            ("partly_agreed", "Partly agreed"),
+            ("refused", "Not agreed"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the decision")],
+    )
+    reason = TextAreaField(
+        "Reasons",
+        description="Sent to the requester in the decision letter, with their right to complain "
+        "to the ICO",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Enter the reasons"),
+            Clean(4000, multiline=True, what="The reasons"),
+        ],
+    )
+    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+
 class ChildViewsForm(FlaskForm):
     """The child's competence and views, where a parent or carer asks for a child's records."""
 

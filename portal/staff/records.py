@@ -31,7 +31,7 @@ from portal.models import (
     Role,
     SearchRun,
 )
-from portal.services import detection, gathering, jobs, workflow
+from portal.services import detection, gathering, jobs, lifecycle
 from portal.services.errors import ServiceError
 from portal.staff.views import actor, get_request_or_404
 
@@ -81,7 +81,7 @@ def start_search(request_id: int) -> Response:
         if req.type is not RequestType.ACCESS:
             raise ServiceError("Only access requests gather records")
         if req.status is S.IN_PROGRESS:
-            workflow.move(req, S.GATHERING, actor(), "records search started")
+            lifecycle.fire(req, "start_search", actor(), "records search started")
         elif req.status is not S.GATHERING:
             raise ServiceError("Records can be searched while the request is in progress")
         jobs.start("gather", req.id)

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from portal.access import roles_required
 from portal.extensions import db
 from portal.models import DocumentWork, FindingRecord, Role
-from portal.services import audit, review
+from portal.services import audit, notice, review
 from portal.services.errors import NotFound, ServiceError
 from portal.staff.views import actor, get_request_or_404
 
@@ -86,7 +86,7 @@ def index(request_id: int) -> str:
         progress=review.progress(req.id),
         withheld=review.withheld_parts(req.id),
         missing=review.harm_opinions_missing(req.id),
-        exemptions=review.EXEMPTIONS,
+        exemptions=notice.citations(),
         labels=review.EXEMPTION_LABELS,
         title="Review redactions",
     )
@@ -125,7 +125,7 @@ def document(request_id: int, document_id: int) -> str:
         withheld=review.withheld_parts(req.id, document_id),
         doc=next(d for d in state["documents"] if d["document_id"] == document_id),
         next_id=next_id,
-        exemptions=review.EXEMPTIONS,
+        exemptions=notice.citations(),
         labels=review.EXEMPTION_LABELS,
         kind_classes=KIND_CLASSES,
         can_work=current_user.has_role(Role.CASEWORKER),
@@ -325,7 +325,7 @@ def people(request_id: int) -> str | Response | tuple[Response, int]:
         professionals=[p for p in everyone if p.professional and not p.subject],
         decisions=review.person_decisions(req.id),
         counts=counts,
-        exemptions=review.EXEMPTIONS,
+        exemptions=notice.citations(),
         labels=review.EXEMPTION_LABELS,
         can_work=current_user.has_role(Role.CASEWORKER),
         title="People: withhold or disclose",

@@ -41,7 +41,7 @@ from portal.models import (
     Role,
 )
 from portal.models.enums import CLOSED_STATUSES
-from portal.services import audit, deadlines, intake, settings, users, workflow
+from portal.services import audit, deadlines, intake, lifecycle, settings, users, workflow
 from portal.services.actor import Actor
 from portal.services.errors import ServiceError
 from portal.staff.forms import (
@@ -49,6 +49,7 @@ from portal.staff.forms import (
     CaseFilterForm,
     ChildViewsForm,
     DatedForm,
+    DecisionForm,
     LogRequestForm,
     NoteForm,
     NoteOnlyForm,
@@ -248,56 +249,56 @@ class Action:
     title: str
     form: type[FlaskForm]
     run: Callable[[Request, Any], object]
-    applies: Callable[[Request], bool]
     help: str = ""
     date_label: str = "Date"
     warning: bool = False
 
 
-def _status_in(*statuses: RequestStatus) -> Callable[[Request], bool]:
-    return lambda req: req.status in statuses
-
-
 S = RequestStatus
+# the form and service call behind each event of the workflow table that staff fire from a
+# form of their own (portal/services/lifecycle.py declares which events exist and when)
 ACTIONS: dict[str, Action] = {
     "verify": Action(
         "Confirm identity and start work",
         NoteOnlyForm,
         lambda req, f: workflow.verify(req.id, actor(), f.reason.data),
-        _status_in(S.RECEIVED),
         "Use this when you are confident who the requester is (and of their authority to act "
         "for the data subject) without asking for anything.",
     ),
-    "ask-evidence": Action(
+    "ask_evidence": Action(
         "Ask for identity or authority evidence",
         ReasonForm,
         lambda req, f: workflow.ask_for_evidence(req.id, actor(), f.reason.data),
-        _status_in(S.RECEIVED),
         "Say exactly what is needed. The requester is told; the clock does not start until it "
         "arrives. Only ask when you are not already confident who the person is.",
     ),
-    "evidence-received": Action(
+    "evidence_received": Action(
         "Record evidence received",
         DatedForm,
         lambda req, f: workflow.record_evidence_received(req.id, actor(), f.on.data, f.reason.data),
-        _status_in(S.RECEIVED, S.AWAITING_EVIDENCE),
         "The calendar month starts again on the day the evidence arrived.",
         "Date the evidence arrived",
     ),
-    "stop-clock": Action(
+    "close_unanswered": Action(
+        "Close: nothing came back",
+        ReasonForm,
+        lambda req, f: workflow.close_unanswered(req.id, actor(), f.reason.data),
+        "The evidence or clarification asked for never arrived. The requester is told, with "
+        "their rights.",
+        warning=True,
+    ),
+    "stop_clock": Action(
         "Stop the clock for clarification",
         ReasonForm,
         lambda req, f: workflow.stop_clock(req.id, actor(), f.reason.data),
-        _status_in(S.IN_PROGRESS),
         "Only where clarification is genuinely needed to find the information. Say what you "
         "are asking; the requester is told. Today and the day the answer arrives both count "
         "as stopped days.",
     ),
-    "restart-clock": Action(
+    "restart_clock": Action(
         "Restart the clock",
         DatedForm,
         lambda req, f: workflow.restart_clock(req.id, actor(), f.on.data, f.reason.data),
-        _status_in(S.CLARIFICATION_REQUESTED),
         "Record the day the clarification arrived.",
         "Date the answer arrived",
     ),
@@ -305,30 +306,44 @@ ACTIONS: dict[str, Action] = {
         "Extend the deadline",
         ReasonForm,
         lambda req, f: workflow.extend(req.id, actor(), f.reason.data),
-        lambda req: (
-            req.status.is_open
-            and req.status not in (S.RECEIVED, S.AWAITING_EVIDENCE)
-            and not deadlines.clock_state(req).extended
-        ),
         "Up to two further months where the request is complex or the person has made a "
         "number of requests. The requester is told, with these reasons. Only possible within "
         "the first month.",
     ),
-    "child-views": Action(
+    "record_child_views": Action(
         "Record the child's competence and views",
         ChildViewsForm,
         lambda req, f: workflow.record_child_views(
             req.id, actor(), f.competence.data, f.views.data
         ),
-        lambda req: req.subject_is_child and req.status.is_open,
         "The right of access is the child's. A parent or carer may act where the child "
         "authorises it, lacks the understanding, or it is clearly in the child's best interests.",
+    ),
+    "decide": Action(
+        "Record the decision",
+        DecisionForm,
+        lambda req, f: workflow.decide(req.id, actor(), f.outcome.data, f.reason.data),
+        "Whether the record is corrected or erased, and why. The requester gets the decision "
+        "letter with these reasons and their rights.",
+    ),
+    "close": Action(
+        "Close the request",
+        NoteOnlyForm,
+        lambda req, f: workflow.close(req.id, actor(), f.reason.data),
+        "Once the decision has been carried out in the case records.",
+    ),
+    "reopen": Action(
+        "Reopen for a new pack version",
+        ReasonForm,
+        lambda req, f: workflow.reopen(req.id, actor(), f.reason.data),
+        "The released pack stays as it was; the request goes back to review and the next pack "
+        "is a new version. Say why.",
+        warning=True,
     ),
     "withdraw": Action(
         "Record withdrawal",
         ReasonForm,
         lambda req, f: workflow.withdraw(req.id, actor(), f.reason.data),
-        lambda req: S.WITHDRAWN in workflow.allowed_next(req),
         "Record how and when the requester withdrew the request.",
         warning=True,
     ),
@@ -336,24 +351,60 @@ ACTIONS: dict[str, Action] = {
         "Refuse the request",
         RefuseForm,
         lambda req, f: workflow.refuse(req.id, actor(), f.grounds.data, f.reason.data),
-        lambda req: S.REFUSED in workflow.allowed_next(req),
         "Only for a request that is manifestly unfounded or excessive. The requester is told "
         "the reasons and their right to complain to the ICO.",
         warning=True,
     ),
 }
+# events whose own screen does the work: the case page links there
+EVENT_PAGES: dict[str, tuple[str, str]] = {
+    "start_search": ("records.start_search", "post"),
+    "confirm_scope": ("records.scope", "get"),
+    "submit_for_approval": ("release.overview", "get"),
+    "send_back": ("release.overview", "get"),
+    "release": ("release.overview", "get"),
+}
 
 
-def available_actions(req: Request) -> list[tuple[str, Action]]:
-    """The actions the signed-in user may take on this request now."""
-    if not current_user.has_role(Role.CASEWORKER):
-        return []
-    return [(name, a) for name, a in ACTIONS.items() if a.applies(req)]
+@dataclass(frozen=True)
+class Button:
+    """One action button on the case page, drawn from the workflow table."""
+
+    name: str
+    title: str
+    url: str
+    method: str
+    warning: bool
+    blocked: tuple[str, ...]
+
+
+def available_actions(req: Request) -> list[Button]:
+    """The buttons of the events the signed-in user may fire on this request now."""
+    out = []
+    for offer in lifecycle.available_events(req, actor()):
+        name = offer.event.name
+        if name in ACTIONS:
+            url = url_for("staff.act", request_id=req.id, name=name.replace("_", "-"))
+            out.append(
+                Button(
+                    name,
+                    ACTIONS[name].title,
+                    url,
+                    "get",
+                    ACTIONS[name].warning,
+                    tuple(offer.blocked),
+                )
+            )
+        elif name in EVENT_PAGES:
+            endpoint, method = EVENT_PAGES[name]
+            url = url_for(endpoint, request_id=req.id)
+            out.append(Button(name, offer.event.label, url, method, False, tuple(offer.blocked)))
+    return out
 
 
 def _default_date(req: Request, action: str) -> date:
     """Today, or for evidence the day the requester last uploaded some (its true arrival)."""
-    if action == "evidence-received" and req.evidence:
+    if action == "evidence_received" and req.evidence:
         uploaded = max(e.uploaded_at for e in req.evidence)
         return as_utc(uploaded).astimezone(COUNCIL_TZ).date()
     return council_today()
@@ -364,9 +415,16 @@ def _default_date(req: Request, action: str) -> date:
 def act(request_id: int, name: str) -> str | Response:
     """Run one action on a request after confirming it."""
     req = get_request_or_404(request_id)
+    name = name.replace("-", "_")
     action = ACTIONS.get(name)
     if action is None:
         abort(404)
+    offer = next(
+        (o for o in lifecycle.available_events(req, actor()) if o.event.name == name), None
+    )
+    if offer is None:
+        flash(f"{action.title}: not possible now", "error")
+        return redirect(url_for("staff.case", request_id=req.id))
     form = action.form()
     if isinstance(form, ChildViewsForm) and request.method == "GET":
         form.competence.data = req.child_competence_note

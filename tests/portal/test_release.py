@@ -36,7 +36,7 @@ from portal.models import (
     User,
     WithheldPart,
 )
-from portal.services import release
+from portal.services import release, review
 from portal.services.actor import Actor
 from portal.services.detection import working_copy_path
 from portal.services.errors import ServiceError
@@ -214,7 +214,17 @@ def case(app: Flask, make_request, make_user) -> Case:
     return Case(req, reviewer, approver, caseworker, doc, withheld_doc)
 
 
+def _reviewed(case: Case) -> None:
+    """Every document in scope marked reviewed, as the reviewer does on the review screen."""
+    for work in db.session.scalars(
+        select(DocumentWork).where(DocumentWork.request_id == case.request.id)
+    ):
+        if work.review_status != "reviewed":
+            review.finish_document(case.request.id, work.document_id, Actor.staff(case.reviewer))
+
+
 def _build(case: Case, actor_user: User | None = None) -> ReleasePack:
+    _reviewed(case)
     pack = release.start_build(case.request.id, Actor.staff(actor_user or case.caseworker))
     db.session.flush()
     pack = release.build(pack.id)
@@ -360,6 +370,7 @@ def test_the_failed_build_screen_offers_to_redact_what_was_left(case: Case, clie
 def _approved(case: Case) -> ReleasePack:
     pack = _build(case)
     release.request_approval(case.request.id, Actor.staff(case.caseworker))
+    release.preview(case.request.id, pack.id, Actor.staff(case.approver))
     release.approve(case.request.id, pack.id, Actor.staff(case.approver), "fine")
     db.session.commit()
     return pack
@@ -376,6 +387,10 @@ def test_self_approval_refused(case: Case) -> None:
     db.session.commit()
     with pytest.raises(ServiceError, match="reviewed"):
         release.approve(case.request.id, pack.id, Actor.staff(case.reviewer))
+    # an approver who has not opened the preview
+    with pytest.raises(ServiceError, match="preview"):
+        release.approve(case.request.id, pack.id, Actor.staff(case.approver))
+    release.preview(case.request.id, pack.id, Actor.staff(case.approver))
     release.approve(case.request.id, pack.id, Actor.staff(case.approver))
     assert pack.status == "approved" and pack.late is False
 
@@ -540,6 +555,8 @@ def test_staff_preview_is_the_same_file_and_audited(case: Case, auth) -> None:
 
 
 def test_release_page_and_build_through_the_job(case: Case, auth) -> None:
+    _reviewed(case)
+    db.session.commit()
     auth.login(case.caseworker)
     response = auth.client.post(f"/staff/requests/{case.request.id}/release/build")
     assert response.status_code == 302

@@ -22,6 +22,7 @@ from portal.models import (
     FindingRecord,
     Request,
     RequestParty,
+    RequestStatus,
     Role,
     User,
 )
@@ -137,6 +138,7 @@ def case(app, tmp_path, monkeypatch, make_user, make_request) -> Case:
                     }
                 )
         detection.store_findings(request.id, doc.id, found, len(pages), [], os.path.basename(path))
+    request.status = RequestStatus.REVIEW  # set up as if its scope had been confirmed
     db.session.commit()
     return Case(request, worker, other, docs, people)
 

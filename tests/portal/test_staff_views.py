@@ -298,7 +298,7 @@ def test_child_competence_and_views_are_recorded(make_user, make_request, auth) 
 
     auth.login(make_user(Role.CASEWORKER))
     request = make_request(relationship=Relationship.PARENT)
-    url = f"/staff/requests/{request.id}/actions/child-views"
+    url = f"/staff/requests/{request.id}/actions/record-child-views"
     response = auth.client.post(url, data={"competence": "", "views": ""})
     assert b"Enter the child" in response.data
     auth.client.post(
@@ -314,7 +314,7 @@ def test_child_competence_and_views_are_recorded(make_user, make_request, auth) 
     adult = make_request()
     assert (
         auth.client.post(
-            f"/staff/requests/{adult.id}/actions/child-views", data={"views": "x"}
+            f"/staff/requests/{adult.id}/actions/record-child-views", data={"views": "x"}
         ).status_code
         == 200
     )
