@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from govuk_frontend_wtf.main import wtforms_errors
 
+from portal.formfields import textarea_value
 from portal.timeutil import COUNCIL_TZ, as_utc
 
 
@@ -60,6 +61,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(day_date)
     app.add_template_filter(date_time)
+    app.add_template_filter(textarea_value)
 
     @app.context_processor
     def council() -> dict[str, Any]:

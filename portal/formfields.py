@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.fields import DateField
 from wtforms.form import BaseForm
@@ -15,14 +16,45 @@ from wtforms.validators import StopValidation, ValidationError
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$")
 PHONE = re.compile(r"^\+?[\d ()-]{7,20}$")
+# Every character str.splitlines() (and so Jinja's indent filter) breaks a line at.
+LINE_BREAKS = re.compile("[\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def textarea_value(value: Any) -> Markup:
+    """A textarea's content, escaped so that the browser shows exactly `value`.
+
+    GOV.UK Frontend's macros indent the HTML of nested components (a textarea revealed by a
+    radio inside a fieldset gets `| indent(2)`): a line break written as itself inside a
+    textarea would gain those spaces on every visit, and be saved with them. Written as a
+    character reference it is the same text to the browser and nothing can indent it. A
+    leading line break gets one more in front, because the HTML parser drops the first line
+    feed after `<textarea>`.
+    """
+    if value is None:
+        return Markup("")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    escaped = LINE_BREAKS.sub(lambda m: f"&#{ord(m.group(0))};", str(escape(text)))
+    return Markup(("&#10;" if text.startswith("\n") else "") + escaped)
 
 
 class Clean:
-    """Strip the text, refuse control characters (NUL included) and cap its length."""
+    """Strip the text, refuse control characters (NUL included) and cap its length.
 
-    def __init__(self, max_length: int, *, multiline: bool = False, what: str = "This") -> None:
+    Multiline text loses the spaces at the end of every line; with `strip_lines` (addresses,
+    lists: fields where indentation means nothing) those at the start of every line too.
+    """
+
+    def __init__(
+        self,
+        max_length: int,
+        *,
+        multiline: bool = False,
+        strip_lines: bool = False,
+        what: str = "This",
+    ) -> None:
         self.max_length = max_length
         self.multiline = multiline
+        self.strip_lines = strip_lines
         self.what = what
 
     def __call__(self, form: BaseForm, field: Field) -> None:
@@ -31,7 +63,11 @@ class Clean:
             return
         if not isinstance(value, str):
             raise StopValidation(f"{self.what} is not valid")
-        value = value.replace("\r\n", "\n").strip()
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if self.multiline:
+            lines = value.split("\n")
+            value = "\n".join(line.strip() if self.strip_lines else line.rstrip() for line in lines)
+        value = value.strip()
         if not self.multiline:
             value = " ".join(value.split())
         field.data = value

@@ -215,7 +215,7 @@ class SubjectNameForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             Optional(),
-            Clean(2000, multiline=True, what="Previous names"),
+            Clean(2000, multiline=True, strip_lines=True, what="Previous names"),
             Lines("Previous names"),
         ],
     )
@@ -225,7 +225,7 @@ class SubjectNameForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             Optional(),
-            Clean(2000, multiline=True, what="Other names"),
+            Clean(2000, multiline=True, strip_lines=True, what="Other names"),
             Lines("Other names"),
         ],
     )
@@ -248,7 +248,10 @@ class AddressForm(FlaskForm):
     address = TextAreaField(
         "Address",
         widget=GovTextArea(),
-        validators=[Answer("Enter the address"), Clean(500, multiline=True, what="Address")],
+        validators=[
+            Answer("Enter the address"),
+            Clean(500, multiline=True, strip_lines=True, what="Address"),
+        ],
     )
     postcode = StringField(
         "Postcode",
@@ -275,7 +278,10 @@ class ReferencesForm(FlaskForm):
         "Other reference numbers (optional)",
         description="For example a school, court or police reference",
         widget=GovTextArea(),
-        validators=[Optional(), Clean(1000, multiline=True, what="Other reference numbers")],
+        validators=[
+            Optional(),
+            Clean(1000, multiline=True, strip_lines=True, what="Other reference numbers"),
+        ],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -323,7 +329,7 @@ class ContactForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             RequiredIf("contact_preference", {"post"}, "Enter your postal address"),
-            Clean(500, multiline=True, what="Postal address"),
+            Clean(500, multiline=True, strip_lines=True, what="Postal address"),
         ],
     )
     postcode = StringField(

@@ -88,7 +88,7 @@ class SettingsForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             InputRequired("Enter the address"),
-            Clean(500, multiline=True, what="The address"),
+            Clean(500, multiline=True, strip_lines=True, what="The address"),
         ],
     )
     holiday_division = SelectField(
@@ -99,7 +99,11 @@ class SettingsForm(FlaskForm):
         widget=GovTextArea(),
         description="One-off bank holidays announced after the software was released, one per "
         "line as YYYY-MM-DD. Open requests' due dates are recomputed when you save.",
-        validators=[Optional(), Clean(4000, multiline=True, what="Extra holidays"), _holiday_lines],
+        validators=[
+            Optional(),
+            Clean(4000, multiline=True, strip_lines=True, what="Extra holidays"),
+            _holiday_lines,
+        ],
     )
     competence_age = IntegerField(
         "Working age of competence",
@@ -228,7 +232,10 @@ class NoticeForm(FlaskForm):
         "Exemption codes and citations",
         description="One per line: CODE | citation as printed on a schedule of redactions",
         widget=GovTextArea(),
-        validators=[Optional(), Clean(5000, multiline=True, what="The citations")],
+        validators=[
+            Optional(),
+            Clean(5000, multiline=True, strip_lines=True, what="The citations"),
+        ],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
