@@ -1,4 +1,4 @@
-"""Public pages: start page, the online request form, the status page, privacy, accessibility."""
+"""Public pages: the online request form and the status page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -32,7 +31,8 @@ from portal.models import (
     Request,
     RequestType,
 )
-from portal.public import journey
+from portal.public import journey, pages  # noqa: F401  (pages: registers its routes first)
+from portal.public.blueprint import add_error, bp
 from portal.public.forms import (
     DETAILS_FORMS,
     SERVICE_LABELS,
@@ -61,8 +61,6 @@ from portal.services.actor import Actor
 from portal.services.errors import ServiceError
 from portal.services.evidence import UploadRejected
 
-bp = Blueprint("public", __name__)
-
 STATUS_SESSION_KEY = "status_requests"
 SUBMITTED_SESSION_KEY = "submitted_requests"
 MAX_REMEMBERED = 10
@@ -78,36 +76,6 @@ ORDINALS = [
     "ninth",
     "tenth",
 ]
-
-
-def add_error(form: FlaskForm, field: Any, message: str) -> None:
-    """Attach an error found after validation (the summary reads form.errors)."""
-    field.errors = [*field.errors, message]
-    form._errors = None
-
-
-# --- information pages -------------------------------------------------------------------------
-
-
-@bp.route("/")
-@public_endpoint
-def start() -> str:
-    """The start page: the three rights, the time limit, what you need."""
-    return render_template("public/start.html", title="Ask for the records we hold about you")
-
-
-@bp.route("/privacy")
-@public_endpoint
-def privacy() -> str:
-    """How the council uses the information given in the form."""
-    return render_template("public/privacy.html", title="Privacy notice")
-
-
-@bp.route("/accessibility")
-@public_endpoint
-def accessibility() -> str:
-    """The accessibility statement."""
-    return render_template("public/accessibility.html", title="Accessibility statement")
 
 
 # --- the online form ---------------------------------------------------------------------------
