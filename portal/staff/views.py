@@ -44,6 +44,7 @@ from portal.models.enums import CLOSED_STATUSES
 from portal.services import audit, deadlines, intake, lifecycle, settings, users, workflow
 from portal.services.actor import Actor
 from portal.services.errors import ServiceError
+from portal.staff import audit_trail
 from portal.staff.forms import (
     AssignForm,
     CaseFilterForm,
@@ -170,7 +171,7 @@ def case(request_id: int) -> str:
     audit.record(actor(), "viewed", req.id)
     state = deadlines.clock_state(req)
     days_left = state.working_days_left() if req.status.is_open else None
-    trail = list(
+    trail = audit_trail.describe(
         db.session.scalars(
             select(AuditEvent).where(AuditEvent.request_id == req.id).order_by(AuditEvent.id)
         )
