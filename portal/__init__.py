@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, g, send_from_directory
+from flask import Flask, has_request_context, request, send_from_directory
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.wrappers import Response
@@ -17,6 +17,23 @@ from portal.extensions import csrf, db, login_manager, migrate
 from portal.models import Role
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CSP_NONCE_KEY = "portal.csp_nonce"
+
+
+def csp_nonce() -> str:
+    """This response's Content-Security-Policy nonce, made when first asked for.
+
+    Kept in the request's WSGI environ, so that it belongs to this request alone: an error
+    raised before any view (the CSRF check, the access check) still renders its page and its
+    header with one real nonce, and no request ever reuses another's (flask.g outlives a
+    request when an app context was already pushed, as in tests and CLI code).
+    """
+    if not has_request_context():
+        return ""
+    nonce = request.environ.get(CSP_NONCE_KEY)
+    if not nonce:
+        nonce = request.environ[CSP_NONCE_KEY] = secrets.token_urlsafe(16)
+    return str(nonce)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -96,14 +113,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    @app.before_request
-    def csp_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
-
     @app.context_processor
     def template_globals() -> dict[str, Any]:
         return {
-            "cspNonce": g.get("csp_nonce", ""),
+            "cspNonce": csp_nonce(),
             "Role": Role,
             "jobs_in_process": app.extensions["queue"].in_process,
         }
@@ -116,7 +129,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            f"script-src 'self' 'nonce-{g.get('csp_nonce', '')}'; frame-ancestors 'none'; "
+            f"script-src 'self' 'nonce-{csp_nonce()}'; frame-ancestors 'none'; "
             "form-action 'self'",
         )
         if response.mimetype == "text/html":
