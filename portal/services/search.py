@@ -1,8 +1,9 @@
 """Full-text search over case documents: SQLite FTS5, or PostgreSQL full-text search.
 
-Text is folded the same way on both sides before it is indexed or searched: lower case, accents
-removed, hyphens and other punctuation turned into spaces. So "Zoë Smith-Jones", "ZOE SMITH JONES"
-and "zoe smith-jones" are one phrase.
+Text is folded the same way on both sides before it is indexed or searched (portal.textfold.fold):
+lower case, accents removed, letters such as Ł, ø and ß spelt in ASCII, hyphens and other
+punctuation turned into spaces. So "Zoë Smith-Jones", "ZOE SMITH JONES" and "zoe smith-jones" are
+one phrase, and "Łukasz", "Søren", "Straße" are found by "Lukasz", "Soren", "Strasse".
 """
 
 from __future__ import annotations
