@@ -7,7 +7,7 @@ digits a single space. So "≈Åukasz", "LUKASZ" and "lukasz" fold alike, as do "S√
 
 The full-text index (documents.search_text) and the folded names of the records
 (record_people.search_names) are stored folded: a change here needs a migration that re-folds
-them, or old rows stop matching new searches.
+them (see migrations/versions/0007_refold_search_text.py), or old rows stop matching new searches.
 The redaction library folds for detection on its own (redaction/), not with this.
 """
 
