@@ -112,6 +112,13 @@ def _is_working_day(d: date, extra: frozenset[date], division: str) -> bool:
     return d.weekday() < 5 and d not in extra and _bank_holiday_name(d, division) is None
 
 
+def _next_working_day(d: date, extra: frozenset[date], division: str) -> date:
+    """``d`` itself when it is a working day, else the first working day after it (s1.3)."""
+    while not _is_working_day(d, extra, division):
+        d += _ONE_DAY
+    return d
+
+
 def _skip_reason(d: date, extra: frozenset[date], division: str) -> str | None:
     """Why ``d`` is not a working day, as a sentence; None when it is a working day."""
     holiday = _bank_holiday_name(d, division)
@@ -202,16 +209,24 @@ def stopped_days(periods: Iterable[tuple[date, date]]) -> int:
     return total
 
 
-def first_month_end(start: date, *, paused_days: int = 0) -> date:
-    """Return the last day on which an extension may still be notified (first month + pauses)."""
+def first_month_end(
+    start: date,
+    *,
+    paused_days: int = 0,
+    extra_holidays: Collection[date] = (),
+    division: str = "ENG",
+) -> date:
+    """Return the last day on which an extension may still be notified (first month + pauses).
+
+    The requester must be told of an extension within the first month (sar-rules.md s1.6): the
+    one-month time limit itself, which like every deadline moves off a weekend or bank holiday
+    to the next working day (s1.3). So it is the unextended due date.
+    """
     _check_date(start, "start")
     _check_paused_days(paused_days)
-    # Deliberately NOT moved to a working day. sar-rules.md s1.6 says the requester must be told
-    # "within the first month (from the clock start, stopped days excluded)": that window is a
-    # calendar period, and the weekend/bank holiday rule (s1.3) only moves the *time limit for the
-    # response*. Moving it forward would let the council notify an extension after the month has
-    # ended; if in doubt, the earlier (calendar) date is the safe one.
-    return add_months(start, 1) + timedelta(days=paused_days)
+    extra = _extra_set(extra_holidays)
+    _check_division(division)
+    return _next_working_day(add_months(start, 1) + timedelta(days=paused_days), extra, division)
 
 
 def explain_due_date(
@@ -273,6 +288,4 @@ def due_date(
     _check_division(division)
 
     limit = add_months(start, 3 if extended else 1) + timedelta(days=paused_days)
-    while not _is_working_day(limit, extra, division):
-        limit += _ONE_DAY
-    return limit
+    return _next_working_day(limit, extra, division)

@@ -110,7 +110,9 @@ def compute(events: list[ClockEvent], received: date, today: date | None = None)
         stopped=stopped,
         extended=extended,
         paused_days=paused,
-        first_month_end=clock.first_month_end(start, paused_days=paused),
+        first_month_end=clock.first_month_end(
+            start, paused_days=paused, extra_holidays=extra, division=division
+        ),
         explanation=explanation,
         notes=notes,
     )

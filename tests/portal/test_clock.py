@@ -302,15 +302,27 @@ def test_add_months_gives_corresponding_date_or_last_day(
 FIRST_MONTH_END_CASES = [
     pytest.param(D(2025, 1, 31), 0, D(2025, 2, 28), id="no-corresponding-date"),
     pytest.param(D(2026, 2, 2), 3, D(2026, 3, 5), id="stopped-days-added"),
-    # Calendar-based: not moved off Christmas Day or a Sunday.
-    pytest.param(D(2025, 11, 25), 0, D(2025, 12, 25), id="not-moved-off-bank-holiday"),
-    pytest.param(D(2025, 10, 31), 0, D(2025, 11, 30), id="not-moved-off-sunday"),
+    # Like the due date (sar-rules s1.3): off a bank holiday or a weekend to the next working day.
+    pytest.param(D(2025, 11, 25), 0, D(2025, 12, 29), id="christmas-boxing-day-weekend"),
+    pytest.param(D(2025, 7, 25), 0, D(2025, 8, 26), id="english-august-bank-holiday"),
+    pytest.param(D(2026, 3, 6), 0, D(2026, 4, 7), id="easter-monday"),
+    pytest.param(D(2025, 10, 31), 0, D(2025, 12, 1), id="sunday"),
 ]
 
 
 @pytest.mark.parametrize(("start", "paused", "expected"), FIRST_MONTH_END_CASES)
-def test_first_month_end_is_calendar_based(start: date, paused: int, expected: date) -> None:
+def test_first_month_end_moves_to_a_working_day(start: date, paused: int, expected: date) -> None:
     assert first_month_end(start, paused_days=paused) == expected
+    # the last day to notify an extension is the unextended due date
+    assert first_month_end(start, paused_days=paused) == due_date(start, paused_days=paused)
+
+
+def test_first_month_end_follows_the_division_and_extra_holidays() -> None:
+    # Mon 25 Aug 2025 is a bank holiday in England, not in Scotland (theirs was 4 Aug).
+    assert first_month_end(D(2025, 7, 25), division="ENG") == D(2025, 8, 26)
+    assert first_month_end(D(2025, 7, 25), division="SCT") == D(2025, 8, 25)
+    # Fri 14 Mar 2025 an extra holiday: Monday 17th.
+    assert first_month_end(D(2025, 2, 14), extra_holidays={D(2025, 3, 14)}) == D(2025, 3, 17)
 
 
 # --------------------------------------------------------------------------------------------
