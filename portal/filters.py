@@ -69,6 +69,8 @@ def init_app(app: Flask) -> None:
 
         try:
             name = settings.get("council_name")
-        except Exception:  # a page rendered before the database exists
+            contact = settings.data_protection_contact()
+        except Exception:  # a page rendered before the database exists, or when it failed
             name = settings.DEFAULTS["council_name"]
-        return {"council_name": name}
+            contact = settings.data_protection_contact(settings.DEFAULTS)
+        return {"council_name": name, "dpo_contact": contact}

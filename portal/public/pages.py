@@ -1,4 +1,5 @@
-"""Information pages: the start page, the privacy notice, the accessibility statement."""
+"""Information pages: the start page, the privacy notice, the accessibility statement, how to
+contact the data protection team."""
 
 from __future__ import annotations
 
@@ -27,3 +28,10 @@ def privacy() -> str:
 def accessibility() -> str:
     """The accessibility statement."""
     return render_template("public/accessibility.html", title="Accessibility statement")
+
+
+@bp.route("/contact-us")
+@public_endpoint
+def contact_us() -> str:
+    """The data protection team's email, phone and postal address (council settings)."""
+    return render_template("public/contact_us.html", title="Contact the data protection team")

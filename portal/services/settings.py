@@ -53,6 +53,21 @@ def all_settings() -> dict[str, Any]:
     return {key: get(key) for key in DEFAULTS}
 
 
+def data_protection_contact(values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """How the public reaches the data protection team: email, phone (and the number to dial)
+    and the postal address as lines; from `values` (e.g. DEFAULTS) instead of the database when
+    given."""
+    value = values.get if values is not None else get
+    phone = str(value("dpo_phone") or "")
+    address = str(value("council_address") or "")
+    return {
+        "email": str(value("dpo_email") or ""),
+        "phone": phone,
+        "tel": "".join(c for c in phone if c.isdigit() or c == "+"),
+        "address_lines": [line.strip() for line in address.splitlines() if line.strip()],
+    }
+
+
 def extra_holidays() -> frozenset[date]:
     """The council's one-off holidays as dates."""
     return frozenset(date.fromisoformat(d) for d in get("extra_holidays"))
