@@ -71,6 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from portal.public.download import bp as download_bp
     from portal.public.views import bp as public_bp
     from portal.services import search  # noqa: F401  (registers the full-text index DDL)
+    from portal.staff import letters as _letters  # noqa: F401  (its routes join staff_bp)
     from portal.staff.admin import bp as admin_bp
     from portal.staff.records import bp as records_bp
     from portal.staff.release import bp as release_bp

@@ -6,8 +6,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app, has_app_context
-
 from portal.extensions import db
 from portal.models import (
     Channel,
@@ -22,7 +20,7 @@ from portal.models import (
     RequestStatus,
     RequestType,
 )
-from portal.services import audit, deadlines, evidence, mail, settings
+from portal.services import audit, deadlines, evidence, letters
 from portal.services.actor import Actor
 from portal.services.errors import ServiceError
 from portal.services.references import next_reference
@@ -176,48 +174,9 @@ def create_requests(new: NewRequest, actor: Actor) -> list[Request]:
 
 
 def acknowledge(requests: list[Request]) -> None:
-    """Queue the acknowledgement: the references, what happens next and the due dates."""
+    """Queue the acknowledgement: the references, what happens next and the due dates (by
+    email, or a letter to print and post when the requester gave no email address)."""
     first = requests[0]
-    requester = first.requester
-    council = settings.get("council_name")
-    lines = [f"Dear {requester.full_name},", ""]
-    kind = first.type.label.lower()
-    lines.append(
-        f"Thank you for your {kind} request to {council}. We received it on "
-        f"{first.received_date:%-d %B %Y}."
-    )
-    lines.append("")
-    for request in requests:
-        due = f"{request.due_date:%-d %B %Y}" if request.due_date else "to be confirmed"
-        lines.append(
-            f"Reference {request.reference} (about {request.subject.full_name}): "
-            f"we will respond by {due}."
-        )
-    lines += [
-        "",
-        "What happens next",
-        "We will check the request. If we need proof of your identity, or of your authority to",
-        "act for someone else, we will ask you for it. The time we have to respond starts when",
-        "we receive what we asked for, so the date above may change: we will tell you if it does.",
-        "",
-        "You can check progress and send us documents at "
-        f"{_status_url()} with your reference and this email address.",
-        "",
-        f"Data protection team, {council}",
-        f"{settings.get('dpo_email')} | {settings.get('dpo_phone')}",
-    ]
-    to_address = requester.email if requester.email else ""
-    # With no email address the acknowledgement is posted: the outbox row is the letter to print.
-    mail.queue_message(
-        to_address,
-        f"Your request {first.reference}" + (" and others" if len(requests) > 1 else ""),
-        "\n".join(lines),
-        kind="acknowledgement",
-        request_id=first.id,
-    )
-
-
-def _status_url() -> str:
-    # Configuration, not the HTTP request: a worker sends the same text as the web process.
-    base = current_app.config["PUBLIC_BASE_URL"] if has_app_context() else ""
-    return f"{base}/status"
+    letter = letters.send(first, "acknowledgement", requests=requests)
+    if len(requests) > 1:
+        letter.subject += " and others"

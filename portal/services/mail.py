@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 
 from portal.extensions import db
@@ -200,6 +200,10 @@ def send_pending(config: Mapping[str, Any], limit: int = 100) -> int:
             email["To"] = message.to_address
             email["Subject"] = message.subject
             email.set_content(text)
+            if has_app_context():  # the HTML alternative: the same words, paragraphs and links
+                from portal.services.letters import html_version
+
+                email.add_alternative(html_version(message.subject, text), subtype="html")
             try:
                 smtp.send_message(email)
             except smtplib.SMTPException as exc:

@@ -35,7 +35,7 @@ from portal.models import (
     SearchRun,
     WithheldPart,
 )
-from portal.services import audit, jobs, lifecycle, mail, notice, settings, workflow
+from portal.services import audit, jobs, letters, lifecycle, notice, settings, workflow
 from portal.services.actor import Actor
 from portal.services.detection import working_copy_path
 from portal.services.errors import InvalidTransition, NotFound, ServiceError
@@ -46,8 +46,8 @@ IN_SCOPE = ("done", "manual")
 CODE_MINUTES = 15
 CODE_TRIES = 5
 # what the outbox (and so the staff's correspondence panel) says in place of the secrets
-LINK_LABEL = "download link"
-CODE_LABEL = "one-time code"
+LINK_LABEL = letters.LINK_LABEL
+CODE_LABEL = letters.CODE_LABEL
 IDENTITY_CHECK_CHARS = 300
 
 
@@ -942,21 +942,17 @@ def release(request_id: int, pack_id: int, actor: Actor) -> tuple[DeliveryLink, 
         base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
         expires = as_utc(link.expires_at).astimezone(COUNCIL_TZ)
         # The link is merged in by the send job only: staff read the placeholder.
-        _tell(
+        letters.send(
             request,
             "pack_released",
-            f"Your information is ready: {request.reference}",
-            [
-                "The response to your request is ready to download:",
-                "",
-                mail.placeholder(LINK_LABEL),
-                "",
-                f"The link works until {expires:%-d %B %Y}. When you open it we will send you a "
-                f"one-time code by email, valid for {CODE_MINUTES} minutes.",
-            ],
+            expires=expires.date(),
+            code_minutes=CODE_MINUTES,
             secrets={LINK_LABEL: f"{base}/download/{token}"},
             secrets_expire_at=link.expires_at,
         )
+    else:
+        # no email address: a covering letter to print and post with the pack
+        letters.send(request, "response_cover")
     return link, token
 
 
@@ -1000,14 +996,10 @@ def email_code(token: str) -> None:
         raise ServiceError("There is no email address to send a code to: call us for one")
     code = _new_code(link)
     audit.record(Actor.requester(), "download_code_sent", request.id, link_id=link.id)
-    _tell(
+    letters.send(
         request,
         "download_code",
-        f"Your code for {request.reference}",
-        [
-            f"Your one-time code is {mail.placeholder(CODE_LABEL)}.",
-            f"It works for {CODE_MINUTES} minutes.",
-        ],
+        code_minutes=CODE_MINUTES,
         secrets={CODE_LABEL: code},
         secrets_expire_at=link.code_expires_at,
     )
@@ -1091,14 +1083,6 @@ def preview(request_id: int, pack_id: int, actor: Actor) -> str:
     path = check_integrity(pack, actor)
     audit.record(actor, "pack_previewed", request_id, pack_id=pack.id)
     return path
-
-
-def _tell(request: Request, kind: str, subject: str, body: list[str], **secrets: Any) -> None:
-    council = settings.get("council_name")
-    text = "\n".join(
-        [f"Dear {request.requester.full_name},", "", *body, "", f"Data protection team, {council}"]
-    )
-    mail.queue_message(request.requester.email or "", subject, text, kind, request.id, **secrets)
 
 
 def by_page_and_code(request_id: int) -> dict[int, Counter[tuple[int, str]]]:

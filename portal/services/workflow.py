@@ -11,11 +11,10 @@ from portal.models import (
     Note,
     Request,
     RequestStatus,
-    RequestType,
     Role,
     User,
 )
-from portal.services import audit, deadlines, lifecycle, mail, settings
+from portal.services import audit, deadlines, letters, lifecycle
 from portal.services.actor import Actor
 from portal.services.errors import InvalidTransition, NotFound, ServiceError
 from portal.timeutil import council_today
@@ -102,19 +101,7 @@ def ask_for_evidence(request_id: int, actor: Actor, what: str, on: date | None =
     lifecycle.fire(request, "ask_evidence", actor, what)
     _event(request, ClockEventKind.EVIDENCE_REQUESTED, on, actor, what)
     deadlines.refresh(request)
-    _tell_requester(
-        request,
-        "evidence_request",
-        f"We need more information for request {request.reference}",
-        [
-            "Before we can deal with your request we need:",
-            "",
-            what,
-            "",
-            "You can send it to us online using your reference and email address. The time we",
-            "have to respond starts on the day we receive it.",
-        ],
-    )
+    letters.send(request, "evidence_request", what=what)
     return request
 
 
@@ -127,15 +114,7 @@ def record_evidence_received(
     _event(request, ClockEventKind.EVIDENCE_RECEIVED, on, actor, note)
     lifecycle.fire(request, "evidence_received", actor, "evidence received")
     state = deadlines.refresh(request)
-    _tell_requester(
-        request,
-        "clock_started",
-        f"We have what we need for request {request.reference}",
-        [
-            f"Thank you. We received your evidence on {on:%-d %B %Y}.",
-            f"We will respond by {state.due:%-d %B %Y}.",
-        ],
-    )
+    letters.send(request, "clock_started", on=on, due=state.due)
     return request
 
 
@@ -149,18 +128,7 @@ def stop_clock(request_id: int, actor: Actor, reason: str, on: date | None = Non
     lifecycle.fire(request, "stop_clock", actor, reason)
     _event(request, ClockEventKind.CLOCK_STOPPED, on, actor, reason)
     deadlines.refresh(request)
-    _tell_requester(
-        request,
-        "clarification_request",
-        f"Please tell us more about request {request.reference}",
-        [
-            "To find the information you asked for we need you to tell us:",
-            "",
-            reason,
-            "",
-            "The time we have to respond is paused from today until we hear from you.",
-        ],
-    )
+    letters.send(request, "clarification_request", reason=reason)
     return request
 
 
@@ -196,21 +164,7 @@ def extend(request_id: int, actor: Actor, reason: str, on: date | None = None) -
     lifecycle.fire(request, "extend", actor, reason)
     _event(request, ClockEventKind.EXTENDED, on, actor, reason)
     state = deadlines.refresh(request)
-    _tell_requester(
-        request,
-        "extension",
-        f"We need more time for request {request.reference}",
-        [
-            "The law lets us take up to two further months where a request is complex or a",
-            "number of requests have been made. We need this extra time because:",
-            "",
-            reason,
-            "",
-            f"We will now respond by {state.due:%-d %B %Y}.",
-            "",
-            _complaint_rights(),
-        ],
-    )
+    letters.send(request, "extension", reason=reason, due=state.due)
     return request
 
 
@@ -242,19 +196,7 @@ def refuse(request_id: int, actor: Actor, grounds: str, reason: str) -> Request:
     reason = _require_reason(reason, "for refusing")
     lifecycle.fire(request, "refuse", actor, f"{REFUSAL_GROUNDS[grounds]}: {reason}")
     request.refusal_reason = f"The request is {REFUSAL_GROUNDS[grounds]}. {reason}"
-    _tell_requester(
-        request,
-        "refusal",
-        f"Your request {request.reference}",
-        [
-            f"We have decided not to deal with your request because it is "
-            f"{REFUSAL_GROUNDS[grounds]}.",
-            "",
-            reason,
-            "",
-            _complaint_rights(),
-        ],
-    )
+    letters.send(request, "refusal", grounds=REFUSAL_GROUNDS[grounds], reason=reason)
     return request
 
 
@@ -290,23 +232,6 @@ def add_note(request_id: int, actor: Actor, body: str) -> Note:
     return note
 
 
-def _complaint_rights() -> str:
-    return (
-        "If you are unhappy with how we have handled your request you can complain to us at "
-        f"{settings.get('dpo_email')}, and you have the right to complain to the Information "
-        "Commissioner's Office (ico.org.uk, 0303 123 1113) and to seek to enforce your rights "
-        "through the courts."
-    )
-
-
-def _tell_requester(request: Request, kind: str, subject: str, body: list[str]) -> None:
-    council = settings.get("council_name")
-    text = "\n".join(
-        [f"Dear {request.requester.full_name},", "", *body, "", f"Data protection team, {council}"]
-    )
-    mail.queue_message(request.requester.email or "", subject, text, kind, request.id)
-
-
 DECISION_OUTCOMES = {
     "agreed": "We have agreed to your request",
     "partly_agreed": "We have agreed to part of your request",
@@ -319,21 +244,7 @@ def close_unanswered(request_id: int, actor: Actor, reason: str) -> Request:
     request = get_request(request_id)
     reason = _require_reason(reason, "for closing")
     lifecycle.fire(request, "close_unanswered", actor, reason)
-    _tell_requester(
-        request,
-        "closed_unanswered",
-        f"We have closed request {request.reference}",
-        [
-            "We asked you for information we need to deal with your request and have not "
-            "received it, so we have closed the request:",
-            "",
-            reason,
-            "",
-            "You can make a new request at any time.",
-            "",
-            _complaint_rights(),
-        ],
-    )
+    letters.send(request, "closed_unanswered", reason=reason)
     return request
 
 
@@ -347,28 +258,12 @@ def decide(request_id: int, actor: Actor, outcome: str, reason: str) -> Request:
     lifecycle.fire(request, "decide", actor, f"{outcome}: {reason}")
     request.decision_outcome = outcome
     request.decision_reason = reason
-    what = "correct" if request.type is RequestType.RECTIFICATION else "erase"
-    _tell_requester(
+    letters.send(
         request,
         "decision",
-        f"Our decision on request {request.reference}",
-        [
-            f"You asked us to {what} information we hold about "
-            f"{request.subject.full_name}. {DECISION_OUTCOMES[outcome]}.",
-            "",
-            reason,
-            "",
-            *(
-                []
-                if outcome == "agreed"
-                else [
-                    "Where we have not agreed you can ask us to add a statement to the record "
-                    "saying that you disagree with it.",
-                    "",
-                ]
-            ),
-            _complaint_rights(),
-        ],
+        outcome=outcome,
+        outcome_text=DECISION_OUTCOMES[outcome],
+        reason=reason,
     )
     return request
 

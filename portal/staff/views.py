@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +20,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -41,21 +39,27 @@ from portal.models import (
     Role,
 )
 from portal.models.enums import CLOSED_STATUSES
-from portal.services import audit, deadlines, intake, lifecycle, settings, users, workflow
+from portal.services import (
+    audit,
+    deadlines,
+    intake,
+    letters,
+    lifecycle,
+    settings,
+    users,
+    workflow,
+)
 from portal.services.actor import Actor
 from portal.services.errors import ServiceError
 from portal.staff import audit_trail
+from portal.staff.actions import ACTIONS, available_actions
 from portal.staff.forms import (
     AssignForm,
     CaseFilterForm,
     ChildViewsForm,
     DatedForm,
-    DecisionForm,
     LogRequestForm,
     NoteForm,
-    NoteOnlyForm,
-    ReasonForm,
-    RefuseForm,
 )
 from portal.timeutil import COUNCIL_TZ, as_utc, council_today
 
@@ -192,7 +196,7 @@ def case(request_id: int) -> str:
         rag=deadlines.rag(days_left) if days_left is not None else None,
         trail=trail,
         messages=messages,
-        actions=available_actions(req),
+        actions=available_actions(req, actor()),
         note_form=NoteForm(),
         can_work=current_user.has_role(Role.CASEWORKER),
         status=_work_status(req),
@@ -243,166 +247,6 @@ def add_note(request_id: int) -> Response:
     return redirect(url_for("staff.case", request_id=req.id) + "#notes")
 
 
-@dataclass(frozen=True)
-class Action:
-    """A step a caseworker can take on a request, with its form and service call."""
-
-    title: str
-    form: type[FlaskForm]
-    run: Callable[[Request, Any], object]
-    help: str = ""
-    date_label: str = "Date"
-    warning: bool = False
-
-
-S = RequestStatus
-# the form and service call behind each event of the workflow table that staff fire from a
-# form of their own (portal/services/lifecycle.py declares which events exist and when)
-ACTIONS: dict[str, Action] = {
-    "verify": Action(
-        "Confirm identity and start work",
-        NoteOnlyForm,
-        lambda req, f: workflow.verify(req.id, actor(), f.reason.data),
-        "Use this when you are confident who the requester is (and of their authority to act "
-        "for the data subject) without asking for anything.",
-    ),
-    "ask_evidence": Action(
-        "Ask for identity or authority evidence",
-        ReasonForm,
-        lambda req, f: workflow.ask_for_evidence(req.id, actor(), f.reason.data),
-        "Say exactly what is needed. The requester is told; the clock does not start until it "
-        "arrives. Only ask when you are not already confident who the person is.",
-    ),
-    "evidence_received": Action(
-        "Record evidence received",
-        DatedForm,
-        lambda req, f: workflow.record_evidence_received(req.id, actor(), f.on.data, f.reason.data),
-        "The calendar month starts again on the day the evidence arrived.",
-        "Date the evidence arrived",
-    ),
-    "close_unanswered": Action(
-        "Close: nothing came back",
-        ReasonForm,
-        lambda req, f: workflow.close_unanswered(req.id, actor(), f.reason.data),
-        "The evidence or clarification asked for never arrived. The requester is told, with "
-        "their rights.",
-        warning=True,
-    ),
-    "stop_clock": Action(
-        "Stop the clock for clarification",
-        ReasonForm,
-        lambda req, f: workflow.stop_clock(req.id, actor(), f.reason.data),
-        "Only where clarification is genuinely needed to find the information. Say what you "
-        "are asking; the requester is told. Today and the day the answer arrives both count "
-        "as stopped days.",
-    ),
-    "restart_clock": Action(
-        "Restart the clock",
-        DatedForm,
-        lambda req, f: workflow.restart_clock(req.id, actor(), f.on.data, f.reason.data),
-        "Record the day the clarification arrived.",
-        "Date the answer arrived",
-    ),
-    "extend": Action(
-        "Extend the deadline",
-        ReasonForm,
-        lambda req, f: workflow.extend(req.id, actor(), f.reason.data),
-        "Up to two further months where the request is complex or the person has made a "
-        "number of requests. The requester is told, with these reasons. Only possible within "
-        "the first month.",
-    ),
-    "record_child_views": Action(
-        "Record the child's competence and views",
-        ChildViewsForm,
-        lambda req, f: workflow.record_child_views(
-            req.id, actor(), f.competence.data, f.views.data
-        ),
-        "The right of access is the child's. A parent or carer may act where the child "
-        "authorises it, lacks the understanding, or it is clearly in the child's best interests.",
-    ),
-    "decide": Action(
-        "Record the decision",
-        DecisionForm,
-        lambda req, f: workflow.decide(req.id, actor(), f.outcome.data, f.reason.data),
-        "Whether the record is corrected or erased, and why. The requester gets the decision "
-        "letter with these reasons and their rights.",
-    ),
-    "close": Action(
-        "Close the request",
-        NoteOnlyForm,
-        lambda req, f: workflow.close(req.id, actor(), f.reason.data),
-        "Once the decision has been carried out in the case records.",
-    ),
-    "reopen": Action(
-        "Reopen for a new pack version",
-        ReasonForm,
-        lambda req, f: workflow.reopen(req.id, actor(), f.reason.data),
-        "The released pack stays as it was; the request goes back to review and the next pack "
-        "is a new version. Say why.",
-        warning=True,
-    ),
-    "withdraw": Action(
-        "Record withdrawal",
-        ReasonForm,
-        lambda req, f: workflow.withdraw(req.id, actor(), f.reason.data),
-        "Record how and when the requester withdrew the request.",
-        warning=True,
-    ),
-    "refuse": Action(
-        "Refuse the request",
-        RefuseForm,
-        lambda req, f: workflow.refuse(req.id, actor(), f.grounds.data, f.reason.data),
-        "Only for a request that is manifestly unfounded or excessive. The requester is told "
-        "the reasons and their right to complain to the ICO.",
-        warning=True,
-    ),
-}
-# events whose own screen does the work: the case page links there
-EVENT_PAGES: dict[str, tuple[str, str]] = {
-    "start_search": ("records.start_search", "post"),
-    "confirm_scope": ("records.scope", "get"),
-    "submit_for_approval": ("release.overview", "get"),
-    "send_back": ("release.overview", "get"),
-    "release": ("release.overview", "get"),
-}
-
-
-@dataclass(frozen=True)
-class Button:
-    """One action button on the case page, drawn from the workflow table."""
-
-    name: str
-    title: str
-    url: str
-    method: str
-    warning: bool
-    blocked: tuple[str, ...]
-
-
-def available_actions(req: Request) -> list[Button]:
-    """The buttons of the events the signed-in user may fire on this request now."""
-    out = []
-    for offer in lifecycle.available_events(req, actor()):
-        name = offer.event.name
-        if name in ACTIONS:
-            url = url_for("staff.act", request_id=req.id, name=name.replace("_", "-"))
-            out.append(
-                Button(
-                    name,
-                    ACTIONS[name].title,
-                    url,
-                    "get",
-                    ACTIONS[name].warning,
-                    tuple(offer.blocked),
-                )
-            )
-        elif name in EVENT_PAGES:
-            endpoint, method = EVENT_PAGES[name]
-            url = url_for(endpoint, request_id=req.id)
-            out.append(Button(name, offer.event.label, url, method, False, tuple(offer.blocked)))
-    return out
-
-
 def _default_date(req: Request, action: str) -> date:
     """Today, or for evidence the day the requester last uploaded some (its true arrival)."""
     if action == "evidence_received" and req.evidence:
@@ -434,9 +278,22 @@ def act(request_id: int, name: str) -> str | Response:
         form.on.data = _default_date(req, name)
     if isinstance(form, DatedForm):
         form.on.label.text = action.date_label
+    preview = None
+    if request.method == "POST" and request.form.get("preview") and action.letter:
+        if form.validate():
+            fields = action.fields(req, form) if action.fields else {}
+            preview = letters.render(req, action.letter, **fields)
+        return render_template(
+            "staff/action.html",
+            req=req,
+            action=action,
+            form=form,
+            title=action.title,
+            preview=preview,
+        )
     if form.validate_on_submit():
         try:
-            action.run(req, form)
+            action.run(req, form, actor())
         except ServiceError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))

@@ -21,6 +21,9 @@ MATRIX: dict[str, set[Role]] = {
     "staff.act": {R.CASEWORKER},
     "staff.assign": {R.CASEWORKER},
     "staff.log_request": {R.PHONE_STAFF, R.CASEWORKER},
+    "staff.postal_letters": {R.CASEWORKER},
+    "staff.letter_pdf": {R.CASEWORKER},
+    "staff.letter_posted": {R.CASEWORKER},
     "admin.index": {R.ADMIN},
     "admin.edit_settings": {R.ADMIN},
     "admin.user_list": {R.ADMIN},
@@ -58,6 +61,7 @@ MATRIX: dict[str, set[Role]] = {
 # Endpoints about a record the matrix request does not have (no such id): 404 is an allowed answer.
 MISSING_RECORD = {
     "staff.evidence_file",
+    "staff.letter_pdf",
     "review.document",
     "review.page_image",
     "review.decide",
@@ -112,6 +116,9 @@ def _urls(app: Flask, request: Request, user: User) -> dict[str, tuple[str, str]
         "staff.act": ("GET", f"/staff/requests/{request.id}/actions/verify"),
         "staff.assign": ("GET", f"/staff/requests/{request.id}/assign"),
         "staff.log_request": ("GET", "/staff/log"),
+        "staff.postal_letters": ("GET", "/staff/letters"),
+        "staff.letter_pdf": ("GET", "/staff/letters/999999.pdf"),
+        "staff.letter_posted": ("POST", "/staff/letters/999999/posted"),
         "admin.index": ("GET", "/admin/"),
         "admin.edit_settings": ("GET", "/admin/settings"),
         "admin.user_list": ("GET", "/admin/users"),

@@ -48,7 +48,7 @@ def test_every_open_state_has_a_way_out(kind: RequestType) -> None:
     for state in lifecycle.TERMINAL - {S.CLOSED}:
         assert not [e for e in lifecycle.REQUEST_EVENTS if state in e.sources and e.target]
     # every guard an event names exists, and every event has a screen or is a job's
-    from portal.staff.views import ACTIONS, EVENT_PAGES
+    from portal.staff.actions import ACTIONS, EVENT_PAGES
 
     for e in lifecycle.REQUEST_EVENTS:
         assert all(g in lifecycle.GUARDS for g in e.guards), e.name

@@ -3,8 +3,6 @@ finding, small helpers, and where a working copy is kept."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +16,7 @@ from portal.models import (
 from portal.services import exemptions, lifecycle, workflow
 from portal.services.detection import working_copy_path
 from portal.services.errors import ServiceError
+from portal.textfold import fold
 from portal.timeutil import COUNCIL_TZ, as_utc
 
 # the one catalogue (services/exemptions.py): codes, labels, default citations
@@ -47,9 +46,8 @@ def _exemption(code: str | None) -> str:
 
 
 def _fold(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", plain.casefold()).split())
+    """The portal's one folding (case, accents, Ł/ø/ß spelt out, spacing): portal/textfold.py."""
+    return fold(value)
 
 
 def _user_name(user_id: int | None) -> str:
