@@ -71,6 +71,9 @@ def overview(request_id: int) -> str:
         job=jobs.describe(jobs.latest("release", request_id)),
         links=links,
         code=None,
+        summary=release.approval_summary(request_id)
+        if latest is not None and latest.status == "built"
+        else None,
     )
 
 

@@ -192,3 +192,18 @@ def test_a_staff_screen_cannot_fire_a_jobs_event(make_user, make_request) -> Non
     phone = Actor.staff(make_user(Role.PHONE_STAFF))
     with pytest.raises(ServiceError, match="role"):
         lifecycle.fire(req, "stop_clock", phone, "Which years?")
+
+
+def test_the_approval_page_summarises_what_the_approver_signs(case: Case, auth) -> None:
+    _build(case)
+    release.request_approval(case.request.id, Actor.staff(case.caseworker))
+    db.session.commit()
+    auth.login(case.approver)
+    page = auth.client.get(f"/staff/requests/{case.request.id}/release").get_data(as_text=True)
+    summary = page[page.index('data-testid="approval-summary"') :]
+    summary = summary[: summary.index("</dl>")]
+    assert "2 of 2" in summary  # documents reviewed
+    assert "2 &times; TP (Third-party personal data)" in summary
+    assert "CRIME" in summary and "page 2 (SW-HARM)" in summary
+    assert "(LPP)" in summary  # the document withheld in full
+    assert "Serious harm likely" in summary

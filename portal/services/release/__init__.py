@@ -7,6 +7,7 @@ build.py and front.py build it, approval.py approves it, delivery.py delivers it
 from __future__ import annotations
 
 from portal.services.release.approval import (
+    approval_summary,
     approve,
     request_approval,
     reviewers,
@@ -54,6 +55,7 @@ from portal.services.release.front import (
 )
 
 __all__ = [
+    "approval_summary",
     "CODE_LABEL",
     "CODE_MINUTES",
     "CODE_TRIES",

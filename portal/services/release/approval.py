@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import (
+    Document,
+    DocumentWork,
     FindingDecision,
     ManualRedaction,
     PackStatus,
     PersonDecision,
+    Relationship,
     ReleasePack,
     Request,
     Role,
@@ -20,6 +26,7 @@ from portal.services.actor import Actor
 from portal.services.errors import InvalidTransition, ServiceError
 from portal.services.release.common import (
     S,
+    by_page_and_code,
     check_integrity,
     get_pack,
     latest,
@@ -102,3 +109,44 @@ def send_back(request_id: int, pack_id: int, actor: Actor, comment: str) -> Rele
     lifecycle.fire(request, "send_back", actor, text)
     audit.record(actor, "pack_sent_back", request_id, pack_id=pack.id, version=pack.version)
     return pack
+
+
+def approval_summary(request_id: int) -> dict[str, Any]:
+    """What an approving officer signs: redactions by code, what is withheld, the harm
+    opinions, the child's competence and views, and how many documents were reviewed."""
+    from portal.services import exemptions, review
+
+    request = workflow.get_request(request_id)
+    codes: Counter[str] = Counter()
+    for counts in by_page_and_code(request_id).values():
+        for (_page, code), n in counts.items():
+            codes[code] += n
+    withheld_documents, withheld_pages = [], []
+    for part in review.withheld_parts(request_id):
+        document = db.session.get(Document, part.document_id)
+        title = document.title if document is not None else f"document {part.document_id}"
+        if part.page is None:
+            withheld_documents.append((title, part.exemption))
+        else:
+            withheld_pages.append((title, part.page, part.exemption))
+    works = list(
+        db.session.scalars(select(DocumentWork).where(DocumentWork.request_id == request_id))
+    )
+    child = None
+    if request.subject_is_child and request.relationship_to_subject is not Relationship.SELF:
+        child = {
+            "age": lifecycle.child_age(request),
+            "competence": request.child_competence_note,
+            "views": request.child_views_note,
+        }
+    return {
+        "codes": [
+            (code, exemptions.LABELS.get(code, code), n) for code, n in sorted(codes.items())
+        ],
+        "withheld_documents": withheld_documents,
+        "withheld_pages": withheld_pages,
+        "harm": review.harm_opinions(request_id),
+        "child": child,
+        "reviewed": sum(w.review_status == "reviewed" for w in works),
+        "documents": len(works),
+    }

@@ -4,7 +4,6 @@ a request, where a pack is kept and its integrity check."""
 from __future__ import annotations
 
 import hashlib
-import html
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -240,10 +239,6 @@ def _label(document: Document) -> str:
 
 def _title(pack: ReleasePack, document: Document) -> str:
     return (pack.titles or {}).get(str(document.id)) or document.title
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value))
 
 
 def by_page_and_code(request_id: int) -> dict[int, Counter[tuple[int, str]]]:
