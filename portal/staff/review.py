@@ -25,6 +25,7 @@ from portal.extensions import db
 from portal.models import DocumentWork, FindingRecord, Role
 from portal.services import audit, notice, review
 from portal.services.errors import NotFound, ServiceError
+from portal.services.review.work import needs_no_decision
 from portal.staff.views import actor, get_request_or_404
 
 bp = Blueprint("review", __name__, url_prefix="/staff/requests")
@@ -62,6 +63,16 @@ def _failed(exc: ServiceError, target: str) -> Response | tuple[Response, int]:
         return jsonify({"ok": False, "error": str(exc)}), status
     flash(str(exc), "error")
     return redirect(target)
+
+
+def progress_text(counts: dict[str, int]) -> str:
+    """A document's (or the request's) review progress in words: decided of total, the data
+    subject's own mentions (disclosed without a decision) and how many are still to decide."""
+    text = f"{counts['decided']} of {counts['total']} suggestions decided"
+    if counts.get("subject"):
+        text += f"; {counts['subject']} the data subject's own (disclosed, no decision needed)"
+    left = counts.get("left", 0)
+    return text + (f"; {left} still to decide" if left else "; nothing left to decide")
 
 
 def _work_or_404(request_id: int, document_id: int) -> DocumentWork:
@@ -107,10 +118,12 @@ def document(request_id: int, document_id: int) -> str:
     )
     people = review.parties(req.id)
     subject_ids = {f.id for f in findings if review.is_subject_finding(f, people)}
+    own_ids = {f.id for f in findings if needs_no_decision(f, people)}
     state = review.progress(req.id)
     order = [d["document_id"] for d in state["documents"]]
     position = order.index(document_id)
     next_id = order[position + 1] if position + 1 < len(order) else None
+    doc = next(d for d in state["documents"] if d["document_id"] == document_id)
     audit.record(actor(), "document_viewed", req.id, document_id=document_id)
     db.session.commit()
     return render_template(
@@ -121,9 +134,11 @@ def document(request_id: int, document_id: int) -> str:
         findings=findings,
         outcomes=review.outcomes(req.id, document_id),
         subject_ids=subject_ids,
+        own_ids=own_ids,
         manual=review.manual_redactions(req.id, document_id),
         withheld=review.withheld_parts(req.id, document_id),
-        doc=next(d for d in state["documents"] if d["document_id"] == document_id),
+        doc=doc,
+        doc_progress=progress_text(doc),
         next_id=next_id,
         exemptions=notice.citations(),
         labels=review.EXEMPTION_LABELS,

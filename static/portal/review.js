@@ -75,7 +75,8 @@
       if (version) version.value = data.version
       setState(row, decision)
       var text = row.querySelector('[data-role=state]')
-      if (text) text.textContent = decision === 'accepted' ? 'Redact (' + data.exemption + ')' : 'Disclose'
+      // the data subject's own mention keeps saying so: disclosed, never asked about
+      if (text && !row.hasAttribute('data-own')) text.textContent = decision === 'accepted' ? 'Redact (' + data.exemption + ')' : 'Disclose'
       say(data.message)
       if (current === rows.indexOf(row) && current < rows.length - 1) select(current + 1)
     }).catch(function (error) { say(error.message) })

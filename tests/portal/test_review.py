@@ -580,3 +580,76 @@ def test_selected_text_is_redacted_where_it_stands_on_the_page(case: Case, auth)
     assert all(r[2] > r[0] and r[3] > r[1] for r in row.rects)
     redactions = review.effective_redactions(case.request.id, doc_id)
     assert any(r["source"] == "manual" and r["rects"] == row.rects for r in redactions)
+
+
+def _finding_item(html: str, finding_id: int) -> str:
+    """The review screen's list item of one suggestion."""
+    start = html.index(f'id="finding-{finding_id}"')
+    return html[start : html.index("</li>", start)]
+
+
+def test_the_subjects_own_mentions_need_no_decision_to_mark_a_document_reviewed(
+    case: Case, auth
+) -> None:
+    from html import unescape
+
+    d1 = case.docs["D1"]
+    katie = case.finding("D1", "Katie Brown")
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}"
+    auth.client.post(f"{base}/review/{d1}/claim", data={"action": "claim"})
+    for text, decision in (("Kelly Brown", "accepted"), ("Sarah Jones", "rejected")):
+        review.decide_finding(case.finding("D1", text).id, decision, "TP", None, case.worker)
+    db.session.commit()
+    by_doc = {d["document_id"]: d for d in review.progress(case.request.id)["documents"]}
+    assert {k: by_doc[d1][k] for k in ("decided", "total", "subject", "left")} == {
+        "decided": 2,
+        "total": 4,
+        "subject": 1,
+        "left": 1,
+    }
+    # the subject's own mention is shown as disclosed and asks nothing
+    html = unescape(auth.client.get(f"{base}/review/{d1}").get_data(as_text=True))
+    item = _finding_item(html, katie.id)
+    assert "The data subject's own: disclosed" in item and 'data-own="true"' in item
+    assert 'name="decision"' not in item and "Disclose</button>" not in item
+    assert "Undecided" not in item
+    assert (
+        "2 of 4 suggestions decided; 1 the data subject's own (disclosed, no decision needed);"
+        " 1 still to decide"
+    ) in html
+    # one third party left: still refused, counting only what needs a decision
+    refused = auth.client.post(f"{base}/review/{d1}/claim", data={"action": "finish"})
+    assert refused.status_code == 302
+    assert "1 still to decide" in auth.client.get(refused.location).get_data(as_text=True)
+    browne = case.finding("D1", "Kelly Browne")
+    review.decide_finding(browne.id, "accepted", "TP", None, case.worker)
+    db.session.commit()
+    done = auth.client.post(f"{base}/review/{d1}/claim", data={"action": "finish"})
+    assert done.status_code == 302 and done.location.endswith(f"{base}/review")
+    db.session.expire_all()
+    assert db.session.get(DocumentWork, _work_id(case, d1)).review_status == "reviewed"
+    assert review.outcomes(case.request.id)[katie.id].decision is None  # never asked
+    index = unescape(auth.client.get(f"{base}/review").get_data(as_text=True))
+    assert "Document marked as reviewed" in index and "1 the data subject's own" in index
+
+
+def _work_id(case: Case, document_id: int) -> int:
+    return db.session.scalars(
+        select(DocumentWork.id).where(
+            DocumentWork.request_id == case.request.id, DocumentWork.document_id == document_id
+        )
+    ).one()
+
+
+def test_a_mention_that_could_be_someone_else_still_needs_a_decision(case: Case) -> None:
+    d2 = case.docs["D2"]
+    katie = case.finding("D2", "Katie Brown")
+    katie.party, katie.role, katie.candidates = None, "ambiguous", ["Katie Brown", "Kelly Brown"]
+    review.decide_finding(case.finding("D2", "Kelly Brown").id, "accepted", "TP", None, case.worker)
+    db.session.commit()
+    with pytest.raises(ServiceError, match=r"1 still to decide"):
+        review.finish_document(case.request.id, d2, case.worker)
+    db.session.rollback()
+    review.decide_finding(katie.id, "rejected", None, None, case.worker, who="Katie Brown")
+    review.finish_document(case.request.id, d2, case.worker)

@@ -12,6 +12,7 @@ from portal.models import (
     DocumentWork,
     FindingRecord,
     HarmOpinion,
+    RequestParty,
 )
 from portal.services import audit, workflow
 from portal.services.actor import Actor
@@ -26,7 +27,9 @@ from portal.services.review.common import (
     _user_name,
 )
 from portal.services.review.decisions import (
+    is_subject_finding,
     outcomes,
+    parties,
     person_decisions,
 )
 from portal.services.review.marks import (
@@ -104,6 +107,15 @@ def harm_opinions_missing(request_id: int) -> list[str]:
 # -- claims and progress ------------------------------------------------------------------
 
 
+def needs_no_decision(finding: FindingRecord, people: list[RequestParty]) -> bool:
+    """The data subject's own data needs no decision: it is never redacted as third-party data,
+    so it is disclosed without asking. A mention that could be someone else (candidates, no
+    party yet) still waits for the reviewer to say who it is."""
+    if finding.candidates and not finding.party:
+        return False
+    return is_subject_finding(finding, people)
+
+
 def claim_document(request_id: int, document_id: int, actor: Actor) -> DocumentWork:
     """Take a document to review, so several caseworkers can work on different documents."""
     _editable(request_id)
@@ -142,7 +154,16 @@ def finish_document(request_id: int, document_id: int, actor: Actor) -> Document
     work = document_work(request_id, document_id)
     if work.reviewer_id not in (None, actor.user_id):
         raise ServiceError(f"{_user_name(work.reviewer_id)} is reviewing this document")
-    left = sum(o.decision is None for o in outcomes(request_id, document_id).values())
+    people = parties(request_id)
+    findings = db.session.scalars(
+        select(FindingRecord).where(
+            FindingRecord.request_id == request_id, FindingRecord.document_id == document_id
+        )
+    )
+    results = outcomes(request_id, document_id)
+    left = sum(
+        results[f.id].decision is None and not needs_no_decision(f, people) for f in findings
+    )
     if left:
         raise ServiceError(f"Decide every suggestion first ({left} still to decide)")
     work.review_status, work.reviewer_id = "reviewed", None
@@ -152,24 +173,31 @@ def finish_document(request_id: int, document_id: int, actor: Actor) -> Document
 
 
 def progress(request_id: int) -> dict[str, Any]:
-    """Findings decided of total, per document and for the whole request."""
+    """Findings decided of total, per document and for the whole request; ``subject``: the data
+    subject's own findings left undecided (disclosed, no decision needed); ``left``: still to
+    decide before the document can be marked reviewed."""
     results = outcomes(request_id)
+    people = parties(request_id)
+    empty = {"decided": 0, "total": 0, "subject": 0, "left": 0}
     per_doc: dict[int, dict[str, int]] = {}
-    for finding_id, doc_id in db.session.execute(
-        select(FindingRecord.id, FindingRecord.document_id).where(
-            FindingRecord.request_id == request_id
-        )
+    for finding in db.session.scalars(
+        select(FindingRecord).where(FindingRecord.request_id == request_id)
     ):
-        counts = per_doc.setdefault(doc_id, {"decided": 0, "total": 0})
+        counts = per_doc.setdefault(finding.document_id, dict(empty))
         counts["total"] += 1
-        counts["decided"] += results[finding_id].decision is not None
+        if results[finding.id].decision is not None:
+            counts["decided"] += 1
+        elif needs_no_decision(finding, people):
+            counts["subject"] += 1
+        else:
+            counts["left"] += 1
     documents = []
     for work in db.session.scalars(
         select(DocumentWork)
         .where(DocumentWork.request_id == request_id)
         .order_by(DocumentWork.document_id)
     ):
-        counts = per_doc.get(work.document_id, {"decided": 0, "total": 0})
+        counts = per_doc.get(work.document_id, empty)
         documents.append(
             {
                 "document_id": work.document_id,
@@ -186,6 +214,8 @@ def progress(request_id: int) -> dict[str, Any]:
         "documents": documents,
         "decided": sum(d["decided"] for d in documents),
         "total": sum(d["total"] for d in documents),
+        "subject": sum(d["subject"] for d in documents),
+        "left": sum(d["left"] for d in documents),
         "reviewed": sum(d["review_status"] == "reviewed" for d in documents),
     }
 
