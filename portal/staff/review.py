@@ -214,8 +214,29 @@ def decide(request_id: int, finding_id: int) -> Response | tuple[Response, int]:
         )
     except ServiceError as exc:
         return _failed(exc, target)
-    payload = {"decision": row.decision, "exemption": row.exemption, "version": row.version}
+    payload = {
+        "decision": row.decision,
+        "exemption": row.exemption,
+        "version": row.version,
+        "progress": _progress_payload(req.id, finding.document_id),
+    }
     return _done(f"Suggestion {row.decision}", target, payload)
+
+
+def _progress_payload(request_id: int, document_id: int) -> dict[str, Any]:
+    """The counts the screen shows after a decision made without a reload: the document's and
+    the request's, with the same words as the page."""
+    state = review.progress(request_id)
+    keys = ("decided", "total", "subject", "left")
+    doc = next(d for d in state["documents"] if d["document_id"] == document_id)
+    return {
+        "document": {**{k: doc[k] for k in keys}, "text": progress_text(doc)},
+        "request": {
+            **{k: state[k] for k in keys},
+            "reviewed": state["reviewed"],
+            "documents": len(state["documents"]),
+        },
+    }
 
 
 @bp.route("/<int:request_id>/review/<int:document_id>/manual", methods=["POST"])

@@ -12,6 +12,14 @@
 
   function say (message) { if (status) status.textContent = message }
 
+  // The "x of y decided" line follows each decision: the server sends the counts back.
+  function showProgress (progress) {
+    if (!progress || !progress.document) return
+    var line = root.querySelector('[data-role=progress]')
+    if (line) line.textContent = progress.document.text
+    root.setAttribute('data-left', progress.document.left)
+  }
+
   function post (url, body) {
     return fetch(url, {
       method: 'POST',
@@ -74,6 +82,7 @@
     }).then(function (data) {
       if (version) version.value = data.version
       setState(row, decision)
+      showProgress(data.progress)
       var text = row.querySelector('[data-role=state]')
       // the data subject's own mention keeps saying so: disclosed, never asked about
       if (text && !row.hasAttribute('data-own')) text.textContent = decision === 'accepted' ? 'Redact (' + data.exemption + ')' : 'Disclose'

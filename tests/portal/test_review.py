@@ -653,3 +653,38 @@ def test_a_mention_that_could_be_someone_else_still_needs_a_decision(case: Case)
     db.session.rollback()
     review.decide_finding(katie.id, "rejected", None, None, case.worker, who="Katie Brown")
     review.finish_document(case.request.id, d2, case.worker)
+
+
+def test_a_decision_posted_as_json_sends_back_the_counts_the_screen_shows(
+    case: Case, auth
+) -> None:
+    d1 = case.docs["D1"]
+    _login(auth, case.worker)
+    kelly = case.finding("D1", "Kelly Brown")
+    response = auth.client.post(
+        f"/staff/requests/{case.request.id}/review/findings/{kelly.id}",
+        json={"decision": "accepted", "exemption": "TP", "version": 0},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    progress = response.get_json()["progress"]
+    assert progress["document"] == {
+        "decided": 1,
+        "total": 4,
+        "subject": 1,
+        "left": 2,
+        "text": "1 of 4 suggestions decided; 1 the data subject's own (disclosed, no decision "
+        "needed); 2 still to decide",
+    }
+    assert progress["request"] == {
+        "decided": 1,
+        "total": 6,
+        "subject": 2,
+        "left": 3,
+        "reviewed": 0,
+        "documents": 2,
+    }
+    # the same words as the page after a reload
+    html = auth.client.get(f"/staff/requests/{case.request.id}/review/{d1}").get_data(as_text=True)
+    assert 'data-left="2"' in html
+    assert "1 of 4 suggestions decided; 1 the data subject&#39;s own" in html
