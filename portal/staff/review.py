@@ -169,14 +169,16 @@ def page_image(request_id: int, document_id: int, page: int) -> Response:
 @bp.route("/<int:request_id>/review/<int:document_id>/claim", methods=["POST"])
 @roles_required(*WORK)
 def claim(request_id: int, document_id: int) -> Response | tuple[Response, int]:
-    """Take a document to review, give it back, or mark it reviewed."""
+    """Take a document to review, stop reviewing it (give it back to the team for anyone to
+    take), or mark it reviewed. Giving a document back is never called releasing it: release is
+    what happens to the pack."""
     req = get_request_or_404(request_id)
     target = url_for("review.document", request_id=req.id, document_id=document_id)
     what = request.form.get("action", "claim")
     try:
-        if what == "release":
+        if what in ("give_back", "release"):  # "release": a form from before the rename
             review.release_document(req.id, document_id, actor())
-            message = "Document released for someone else to review"
+            message = "You have stopped reviewing this document: it is back with the team"
         elif what == "finish":
             review.finish_document(req.id, document_id, actor())
             message = "Document marked as reviewed"

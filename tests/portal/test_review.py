@@ -655,9 +655,7 @@ def test_a_mention_that_could_be_someone_else_still_needs_a_decision(case: Case)
     review.finish_document(case.request.id, d2, case.worker)
 
 
-def test_a_decision_posted_as_json_sends_back_the_counts_the_screen_shows(
-    case: Case, auth
-) -> None:
+def test_a_decision_posted_as_json_sends_back_the_counts_the_screen_shows(case: Case, auth) -> None:
     d1 = case.docs["D1"]
     _login(auth, case.worker)
     kelly = case.finding("D1", "Kelly Brown")
@@ -688,3 +686,26 @@ def test_a_decision_posted_as_json_sends_back_the_counts_the_screen_shows(
     html = auth.client.get(f"/staff/requests/{case.request.id}/review/{d1}").get_data(as_text=True)
     assert 'data-left="2"' in html
     assert "1 of 4 suggestions decided; 1 the data subject&#39;s own" in html
+
+
+def test_giving_a_document_back_is_not_called_releasing_it(case: Case, auth) -> None:
+    d1 = case.docs["D1"]
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{d1}"
+    auth.client.post(f"{url}/claim", data={"action": "claim"})
+    page = auth.client.get(url).get_data(as_text=True)
+    assert 'value="give_back"' in page and "Stop reviewing this document</button>" in page
+    assert "Release it" not in page and 'value="release"' not in page.split("Withhold")[0]
+    response = auth.client.post(f"{url}/claim", data={"action": "give_back"})
+    assert response.status_code == 302 and response.location.endswith(url)
+    after = auth.client.get(url).get_data(as_text=True)
+    assert "You have stopped reviewing this document: it is back with the team" in after
+    assert "released" not in after.lower().split("<main")[1].split("</main>")[0]
+    assert "Review this document</button>" in after  # anyone can take it now
+    db.session.expire_all()
+    assert db.session.get(DocumentWork, _work_id(case, d1)).reviewer_id is None
+    # a screen opened before the rename still works
+    auth.client.post(f"{url}/claim", data={"action": "claim"})
+    auth.client.post(f"{url}/claim", data={"action": "release"})
+    db.session.expire_all()
+    assert db.session.get(DocumentWork, _work_id(case, d1)).reviewer_id is None
