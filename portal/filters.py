@@ -54,6 +54,19 @@ def has_errors(form: Any) -> bool:
     return bool(form is not None and (form.errors or getattr(form, "form_errors", None)))
 
 
+def label(value: Any, vocabulary: str) -> str:
+    """The words staff see for a stored code of a closed vocabulary (models/enums.py), or the
+    code itself when it is not one of them."""
+    from portal.models.enums import VOCABULARIES
+
+    if value is None:
+        return ""
+    try:
+        return str(VOCABULARIES[vocabulary](str(value)).label)  # type: ignore[attr-defined]
+    except ValueError:
+        return str(value)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_global(error_summary)
@@ -62,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day_date)
     app.add_template_filter(date_time)
     app.add_template_filter(textarea_value)
+    app.add_template_filter(label)
 
     @app.context_processor
     def council() -> dict[str, Any]:

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Document, DocumentWork, Request
+from portal.models import Document, DocumentWork, Request, WorkStatus
 from portal.services import detection, lifecycle
 from portal.services.errors import InvalidTransition
 from redaction.errors import RedactionError
@@ -55,7 +55,9 @@ def detect_documents(job_record_id: int) -> None:
         ids = list(
             db.session.scalars(
                 select(DocumentWork.document_id)
-                .where(DocumentWork.request_id == request_id, DocumentWork.status == "pending")
+                .where(
+                    DocumentWork.request_id == request_id, DocumentWork.status == WorkStatus.PENDING
+                )
                 .order_by(DocumentWork.document_id)
             )
         )

@@ -16,6 +16,7 @@ from rq.serializers import JSONSerializer
 
 from portal.extensions import db
 from portal.models import JobRecord, RequestStatus
+from portal.models.enums import JobStatus as RowStatus
 from portal.services import jobs, lifecycle, workflow
 from portal.services.actor import Actor
 from portal.timeutil import utcnow
@@ -40,7 +41,7 @@ def sweep_once(connection: Redis) -> dict[str, int]:
             _fail(record, "lost: no word from a worker after the last attempt")
             failed += 1
             continue
-        record.status = "queued"
+        record.status = RowStatus.QUEUED
         record.progress = {**(record.progress or {}), "requeues": requeues + 1}
         record.enqueued_at = record.heartbeat_at = utcnow()
         record.rq_id = f"{jobs.rq_id(record)}-requeue{requeues + 1}"
@@ -95,7 +96,7 @@ def _forget(record: JobRecord, connection: Redis) -> None:
 
 
 def _fail(record: JobRecord, why: str) -> None:
-    record.status = "failed"
+    record.status = RowStatus.FAILED
     record.error = why
     record.finished_at = utcnow()
     if record.kind == "gather" and record.request_id is not None:

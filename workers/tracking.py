@@ -12,7 +12,7 @@ from typing import Any
 from rq import get_current_job
 
 from portal.extensions import db
-from portal.models import JobRecord
+from portal.models import JobRecord, JobStatus
 from portal.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def tracked(record_id: int) -> Iterator[Tracker]:
     """Mark the row running, then finished; on any error mark it failed and re-raise."""
     tracker = Tracker(record_id)
     row = tracker.record()
-    row.status = "running"
+    row.status = JobStatus.RUNNING
     row.attempts = (row.attempts or 0) + 1
     row.started_at = row.heartbeat_at = utcnow()
     row.error = None
@@ -66,16 +66,16 @@ def tracked(record_id: int) -> Iterator[Tracker]:
         if job is not None and (job.retries_left or 0) > 0:
             # RQ runs it again: still in flight, so nobody starts a second job beside the retry
             # and the sweep still watches it (a row marked failed here stayed failed for good).
-            row.status = "queued"
+            row.status = JobStatus.QUEUED
             row.error = f"{type(exc).__name__} (to be tried again)"
         else:
-            row.status = "failed"
+            row.status = JobStatus.FAILED
             row.error = f"{type(exc).__name__}"
             row.finished_at = utcnow()
         db.session.commit()
         log.exception("job %s (%s) failed", record_id, row.kind)
         raise JobFailed(f"{row.kind} job {record_id} failed: {type(exc).__name__}") from None
     row = tracker.record()
-    row.status = "finished"
+    row.status = JobStatus.FINISHED
     row.finished_at = row.heartbeat_at = utcnow()
     db.session.commit()

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from portal.models.audit import AuditEvent
 from portal.models.enums import (
+    CandidateDecision,
     Channel,
     ClockEventKind,
     ContactPreference,
+    DisclosureBasis,
     EvidenceKind,
+    FindingChoice,
+    FindingKind,
+    JobStatus,
     PackStatus,
+    PersonChoice,
     Relationship,
     RequestStatus,
     RequestType,
+    ReviewStatus,
     Role,
+    WorkStatus,
 )
 from portal.models.gathering import (
     Candidate,
@@ -54,6 +62,14 @@ from portal.models.settings import Setting
 from portal.models.user import User
 
 __all__ = [
+    "CandidateDecision",
+    "DisclosureBasis",
+    "FindingChoice",
+    "FindingKind",
+    "JobStatus",
+    "PersonChoice",
+    "ReviewStatus",
+    "WorkStatus",
     "PackStatus",
     "WithheldPart",
     "ReleasePack",

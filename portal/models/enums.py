@@ -205,3 +205,163 @@ class PackStatus(enum.StrEnum):
             "sent_back": "Sent back",
             "released": "Released",
         }[self.value]
+
+
+class _Labelled(enum.StrEnum):
+    """A closed vocabulary stored as text, with the words staff see for each value."""
+
+    @property
+    def label(self) -> str:
+        return self._labels()[self.value]  # type: ignore[no-any-return]
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        raise NotImplementedError
+
+
+class JobStatus(_Labelled):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "queued": "Waiting to start",
+            "running": "Running",
+            "finished": "Finished",
+            "failed": "Failed",
+        }
+
+
+class WorkStatus(_Labelled):
+    """A document in scope: detection to run, done, or needing a person."""
+
+    PENDING = "pending"
+    DONE = "done"
+    MANUAL = "manual"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "pending": "Waiting for detection",
+            "done": "Detection done",
+            "manual": "Needs manual handling",
+        }
+
+
+class ReviewStatus(_Labelled):
+    UNREVIEWED = "unreviewed"
+    IN_REVIEW = "in_review"
+    REVIEWED = "reviewed"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"unreviewed": "Not reviewed", "in_review": "Being reviewed", "reviewed": "Reviewed"}
+
+
+class CandidateDecision(_Labelled):
+    PENDING = "pending"
+    INCLUDED = "included"
+    EXCLUDED = "excluded"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"pending": "To decide", "included": "In scope", "excluded": "Not in scope"}
+
+
+class FindingChoice(_Labelled):
+    """A reviewer's decision on one suggested redaction."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"accepted": "Redact", "rejected": "Disclose"}
+
+
+class PersonChoice(_Labelled):
+    """A reviewer's decision on every mention of one person."""
+
+    WITHHOLD = "withhold"
+    DISCLOSE = "disclose"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"withhold": "Withhold every mention", "disclose": "Disclose"}
+
+
+class DisclosureBasis(_Labelled):
+    """Why a third party's data may be disclosed (DPA 2018 Sch 2 para 16)."""
+
+    CONSENT = "consent"
+    REASONABLE = "reasonable_without_consent"
+    NONE = "none"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "consent": "with their consent",
+            "reasonable_without_consent": "reasonable without their consent",
+            "none": "no basis recorded",
+        }
+
+
+class FindingKind(_Labelled):
+    """What a suggested redaction is (the redaction engine's kinds)."""
+
+    PERSON = "PERSON"
+    PHONE = "PHONE"
+    EMAIL = "EMAIL"
+    POSTCODE = "POSTCODE"
+    ADDRESS = "ADDRESS"
+    DATE_OF_BIRTH = "DATE_OF_BIRTH"
+    NHS_NUMBER = "NHS_NUMBER"
+    NI_NUMBER = "NI_NUMBER"
+    SOCIAL_CARE_ID = "SOCIAL_CARE_ID"
+    UPN = "UPN"
+    ULN = "ULN"
+    VEHICLE_REG = "VEHICLE_REG"
+    BANK = "BANK"
+    SCHOOL = "SCHOOL"
+    GP_PRACTICE = "GP_PRACTICE"
+    TEXT = "TEXT"
+    MANUAL = "MANUAL"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "PERSON": "Name",
+            "PHONE": "Phone number",
+            "EMAIL": "Email address",
+            "POSTCODE": "Postcode",
+            "ADDRESS": "Address",
+            "DATE_OF_BIRTH": "Date of birth",
+            "NHS_NUMBER": "NHS number",
+            "NI_NUMBER": "National Insurance number",
+            "SOCIAL_CARE_ID": "Social care number",
+            "UPN": "Unique pupil number",
+            "ULN": "Unique learner number",
+            "VEHICLE_REG": "Vehicle registration",
+            "BANK": "Bank details",
+            "SCHOOL": "School",
+            "GP_PRACTICE": "GP practice",
+            "TEXT": "Text",
+            "MANUAL": "Drawn by a reviewer",
+        }
+
+
+# every closed vocabulary by name, for the templates' `label` filter
+VOCABULARIES: dict[str, type[enum.StrEnum]] = {
+    "PackStatus": PackStatus,
+    "JobStatus": JobStatus,
+    "WorkStatus": WorkStatus,
+    "ReviewStatus": ReviewStatus,
+    "CandidateDecision": CandidateDecision,
+    "FindingChoice": FindingChoice,
+    "PersonChoice": PersonChoice,
+    "DisclosureBasis": DisclosureBasis,
+    "FindingKind": FindingKind,
+}

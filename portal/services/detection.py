@@ -17,6 +17,7 @@ from portal.models import (
     Request,
     RequestParty,
     RequestStatus,
+    WorkStatus,
 )
 from portal.services import audit, lifecycle, workflow
 from portal.services.actor import Actor
@@ -158,7 +159,7 @@ def store_findings(
             )
         )
     work = document_work(request_id, document_id)
-    work.status, work.reason = "done", None
+    work.status, work.reason = WorkStatus.DONE, None
     work.pages, work.warnings, work.working_copy = pages, warnings, working_copy
     work.finished_at = utcnow()
     db.session.flush()
@@ -168,14 +169,14 @@ def mark_manual(request_id: int, document_id: int, reason: str) -> None:
     """The document could not be processed: a person must handle it; the reason says why."""
     _drop_findings(request_id, document_id)
     work = document_work(request_id, document_id)
-    work.status, work.reason, work.finished_at = "manual", reason, utcnow()
+    work.status, work.reason, work.finished_at = WorkStatus.MANUAL, reason, utcnow()
     db.session.flush()
 
 
 def flag_manual(request_id: int, document_id: int, reason: str) -> None:
     """Keep the findings but mark the document for a person to finish (e.g. scanned pages)."""
     work = document_work(request_id, document_id)
-    work.status, work.reason = "manual", reason
+    work.status, work.reason = WorkStatus.MANUAL, reason
     db.session.flush()
 
 
@@ -198,9 +199,9 @@ def progress(request_id: int) -> dict[str, Any]:
     )
     return {
         "total": len(works),
-        "done": sum(w.status == "done" for w in works),
-        "manual": sum(w.status == "manual" for w in works),
-        "pending": sum(w.status == "pending" for w in works),
+        "done": sum(w.status == WorkStatus.DONE for w in works),
+        "manual": sum(w.status == WorkStatus.MANUAL for w in works),
+        "pending": sum(w.status == WorkStatus.PENDING for w in works),
         "pages": sum(w.pages for w in works),
     }
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import JobRecord
+from portal.models import JobRecord, JobStatus
 from portal.queue import enqueue_after_commit
 from portal.services.errors import ServiceError
 from portal.timeutil import as_utc, utcnow
@@ -21,7 +21,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "detect": ("workers.detect.detect_documents", 3600),
     "release": ("workers.release.build_pack", 1800),
 }
-IN_FLIGHT = ("queued", "running")
+IN_FLIGHT = (JobStatus.QUEUED, JobStatus.RUNNING)
 MAX_ATTEMPTS = 3
 
 
@@ -62,7 +62,7 @@ def start(kind: str, request_id: int) -> JobRecord:
         raise ServiceError(f"Unknown job {kind}")
     if in_flight(kind, request_id) is not None:
         raise ServiceError("That work is already under way for this request")
-    record = JobRecord(kind=kind, request_id=request_id, status="queued", progress={})
+    record = JobRecord(kind=kind, request_id=request_id, status=JobStatus.QUEUED, progress={})
     db.session.add(record)
     db.session.flush()
     record.rq_id = rq_id(record)

@@ -25,8 +25,10 @@ from portal.models import (
     Request,
     RequestStatus,
     RequestType,
+    ReviewStatus,
     Role,
     WithheldPart,
+    WorkStatus,
 )
 from portal.services import audit, deadlines
 from portal.services.actor import Actor
@@ -73,14 +75,16 @@ def _withheld_whole(request: Request) -> set[int]:
 
 def unprocessed(request: Request) -> list[DocumentWork]:
     """In-scope documents whose detection has not finished (or failed without manual handling)."""
-    return [w for w in _works(request) if w.status not in ("done", "manual")]
+    return [w for w in _works(request) if w.status not in (WorkStatus.DONE, WorkStatus.MANUAL)]
 
 
 def unreviewed(request: Request) -> list[DocumentWork]:
     """In-scope documents not marked reviewed (whole documents withheld need no review)."""
     whole = _withheld_whole(request)
     return [
-        w for w in _works(request) if w.review_status != "reviewed" and w.document_id not in whole
+        w
+        for w in _works(request)
+        if w.review_status != ReviewStatus.REVIEWED and w.document_id not in whole
     ]
 
 
