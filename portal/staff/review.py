@@ -32,7 +32,28 @@ bp = Blueprint("review", __name__, url_prefix="/staff/requests")
 
 READ = (Role.CASEWORKER, Role.APPROVER)
 WORK = (Role.CASEWORKER,)
-KIND_CLASSES = {"person", "address", "phone", "email", "date", "identifier"}
+# The kind of a finding (redaction/findings.py: PERSON, PHONE, ...) as the CSS class of its box
+# (review.css); the legend draws its swatches with the same classes.
+KIND_CLASSES = {
+    "person": "person",
+    "address": "address",
+    "postcode": "address",
+    "phone": "phone",
+    "email": "email",
+    "date": "date",
+    "date_of_birth": "date",
+    "identifier": "identifier",
+    "nhs_number": "identifier",
+    "ni_number": "identifier",
+    "social_care_id": "identifier",
+    "upn": "identifier",
+    "uln": "identifier",
+}
+
+
+def box_kind(kind: str | None) -> str:
+    """The CSS class suffix (app-box--...) of a finding's kind: 'other' when it has none."""
+    return KIND_CLASSES.get((kind or "").lower(), "other")
 
 
 def _wants_json() -> bool:
@@ -142,7 +163,7 @@ def document(request_id: int, document_id: int) -> str:
         next_id=next_id,
         exemptions=notice.citations(),
         labels=review.EXEMPTION_LABELS,
-        kind_classes=KIND_CLASSES,
+        box_kind=box_kind,
         can_work=current_user.has_role(Role.CASEWORKER),
         title="Review " + work.document.title,
     )

@@ -14,7 +14,17 @@ import re
 import pytest
 import test_e2e_release
 from playwright.sync_api import Page, expect
-from test_e2e_release import AUNT, NEIGHBOUR, SUBJECT, Demo, claim, key, row_of, sign_in
+from test_e2e_release import (
+    AUNT,
+    NEIGHBOUR,
+    SOCIAL_WORKER,
+    SUBJECT,
+    Demo,
+    claim,
+    key,
+    row_of,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 demo = test_e2e_release.demo  # the fixture: a request in review with two documents
@@ -71,3 +81,50 @@ def test_the_counts_follow_each_decision_without_a_reload(page: Page, demo: Demo
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Document marked as reviewed"
     )
+
+
+# what the eye sees of an SVG rectangle
+PAINT = """el => {
+  const s = getComputedStyle(el)
+  return [s.fill, s.fillOpacity, s.stroke, s.strokeOpacity, s.strokeDasharray, s.strokeWidth]
+}"""
+
+
+def test_the_legend_has_the_colours_of_the_drawing(page: Page, demo: Demo) -> None:
+    doc1 = demo.documents[0]
+    sign_in(page, demo.reviewer)
+    page.goto(f"/staff/requests/{demo.request.id}/review/{doc1}")
+    claim(page)
+    row_of(page, AUNT).get_by_role("button", name="Redact").click()
+    expect(row_of(page, AUNT)).to_have_class(re.compile(r"\bapp-finding--accepted\b"))
+    row_of(page, SOCIAL_WORKER).get_by_role("button", name="Disclose").click()
+    expect(row_of(page, SOCIAL_WORKER)).to_have_class(re.compile(r"\bapp-finding--rejected\b"))
+    legend = page.locator("[data-role=legend]")
+    expect(legend.locator("li")).to_have_count(8)
+
+    def swatch(name: str) -> list[str]:
+        return legend.locator(f"li[data-legend='{name}'] rect").evaluate(PAINT)
+
+    def box(text: str) -> list[str]:
+        finding = row_of(page, text).get_attribute("data-finding")
+        return page.locator(f"svg.app-page__overlay rect[data-finding='{finding}']").evaluate(PAINT)
+
+    pending = swatch("app-box--person app-box--pending")
+    assert box(NEIGHBOUR) == pending  # a person not decided yet
+    assert pending != swatch("app-box--other app-box--pending")  # other details differ
+    assert box(AUNT) == swatch("app-box--accepted")
+    assert box(SOCIAL_WORKER) == swatch("app-box--rejected")
+    assert box(SUBJECT) == swatch("app-box--subject")
+    # a rectangle added by hand, once it is on the page
+    form = page.locator("#page-1 [data-role=manual-form]")
+    form.locator("summary").click()
+    for corner, value in zip(("x0", "y0", "x1", "y1"), ("300", "500", "400", "540"), strict=True):
+        form.get_by_label(corner).fill(value)
+    form.get_by_role("button", name="Add redaction").click()
+    page.wait_for_load_state("load")
+    manual = page.locator("#page-1 rect.app-box--manual")
+    expect(manual).to_have_count(1)
+    assert manual.evaluate(PAINT) == swatch("app-box--manual")
+    # the colours differ from one decision to the next
+    paints = [swatch(n) for n in ("app-box--accepted", "app-box--rejected", "app-box--subject")]
+    assert len({tuple(p) for p in [pending, *paints]}) == 4

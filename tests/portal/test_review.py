@@ -709,3 +709,34 @@ def test_giving_a_document_back_is_not_called_releasing_it(case: Case, auth) -> 
     auth.client.post(f"{url}/claim", data={"action": "release"})
     db.session.expire_all()
     assert db.session.get(DocumentWork, _work_id(case, d1)).reviewer_id is None
+
+
+def test_the_legend_is_drawn_with_the_overlays_own_classes(case: Case, auth) -> None:
+    import re
+
+    from portal.staff.review import box_kind
+
+    assert (box_kind("PERSON"), box_kind("person"), box_kind("NHS_NUMBER")) == (
+        "person",
+        "person",
+        "identifier",
+    )
+    assert (box_kind("POSTCODE"), box_kind("SCHOOL"), box_kind(None)) == (
+        "address",
+        "other",
+        "other",
+    )
+    _login(auth, case.worker)
+    html = auth.client.get(f"/staff/requests/{case.request.id}/review/{case.docs['D1']}").get_data(
+        as_text=True
+    )
+    legend = html[html.index('data-role="legend"') : html.index("</ul>", html.index("app-legend"))]
+    swatches = re.findall(r'<rect class="app-box ([^"]+)"', legend)
+    assert "app-box--person app-box--pending" in swatches
+    assert {"app-box--other app-box--accepted", "app-box--manual"} <= set(swatches)
+    assert "app-swatch--" not in html  # no colours of its own
+    overlay = re.findall(r'<rect class="app-box ([^"]+)" data-finding', html)
+    # every box on the page is drawn with a decision's class the legend explains
+    states = {c.split()[-1] for c in swatches}
+    assert overlay and {c.split()[-1] for c in overlay} <= states, (overlay, swatches)
+    assert "app-box--person app-box--pending" in overlay  # a person's kind reaches the page
