@@ -17,7 +17,7 @@ from werkzeug.serving import run_simple
 
 from portal.extensions import db
 from portal.models import Document, Request, Role
-from portal.services import deadlines, housekeeping, mail, records_import, users
+from portal.services import deadlines, housekeeping, mail, records_import, storage, users
 from portal.services.errors import ServiceError
 
 
@@ -105,7 +105,7 @@ def recompute_deadlines_command() -> None:
 def _import(folder: str) -> None:
     from redaction.text import plain_text  # text for the search index; no spaCy
 
-    store = os.path.join(current_app.config["DOCUMENTS_DIR"], "records")
+    store = storage.records_dir()
     try:
         report = records_import.import_export(folder, store, plain_text)
     except records_import.ExportError as exc:

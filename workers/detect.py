@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Document, DocumentWork, Request, WorkStatus
-from portal.services import detection, lifecycle
+from portal.services import detection, lifecycle, storage
 from portal.services.errors import InvalidTransition
 from redaction.errors import RedactionError
 from redaction.extract import extract
@@ -103,7 +103,7 @@ def _one(request_id: int, document_id: int, parties: Parties) -> int:
     document = db.session.get(Document, document_id)
     if document is None:
         raise ValueError("document row missing")
-    path = os.path.join(current_app.config["DOCUMENTS_DIR"], "records", document.stored_name)
+    path = storage.record_file(document.stored_name)
     try:
         copy = extract(path)
     except RedactionError as exc:
@@ -113,9 +113,7 @@ def _one(request_id: int, document_id: int, parties: Parties) -> int:
         return 0
     findings = [f.to_dict() for f in detector().detect(copy, parties)]
     warnings = [w.to_dict() for w in copy.warnings]
-    target = detection.working_copy_path(
-        current_app.config["DOCUMENTS_DIR"], request_id, document_id
-    )
+    target = storage.working_copy(request_id, document_id)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "wb") as fh:
         fh.write(copy.pdf)

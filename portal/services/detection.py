@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -207,5 +206,7 @@ def progress(request_id: int) -> dict[str, Any]:
 
 
 def working_copy_path(documents_dir: str, request_id: int, document_id: int) -> str:
-    """Where a document's PDF working copy for a request is kept."""
-    return os.path.join(documents_dir, "working", f"r{request_id}-d{document_id}.pdf")
+    """Where a document's PDF working copy for a request is kept (services/storage.py)."""
+    from portal.services import storage
+
+    return storage.working_copy(request_id, document_id, documents_dir)

@@ -8,7 +8,6 @@ import os
 from collections import Counter
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -20,9 +19,8 @@ from portal.models import (
     ReleasePack,
     WithheldPart,
 )
-from portal.services import audit, jobs, lifecycle, workflow
+from portal.services import audit, jobs, lifecycle, storage, workflow
 from portal.services.actor import Actor
-from portal.services.detection import working_copy_path
 from portal.services.errors import InvalidTransition, NotFound, ServiceError
 from portal.services.release.common import (
     IN_SCOPE,
@@ -158,7 +156,6 @@ def build(pack_id: int) -> ReleasePack:
     if pack is None:
         raise NotFound("No such release pack")
     request = workflow.get_request(pack.request_id)
-    docs_dir = current_app.config["DOCUMENTS_DIR"]
     works = list(
         db.session.scalars(
             select(DocumentWork)
@@ -189,13 +186,11 @@ def build(pack_id: int) -> ReleasePack:
                 }
             )
             continue
-        with open(
-            os.path.join(
-                os.path.dirname(working_copy_path(docs_dir, request.id, work.document_id)),
-                work.working_copy,
-            ),
-            "rb",
-        ) as fh:
+        copy_path = os.path.join(
+            os.path.dirname(storage.working_copy(request.id, work.document_id)),
+            os.path.basename(work.working_copy),
+        )
+        with open(copy_path, "rb") as fh:
             original = fh.read()
         from redaction.pack import page_count, select_pages
 
@@ -287,7 +282,7 @@ def build(pack_id: int) -> ReleasePack:
                 for leak in result.leaks
             ],
         )
-    os.makedirs(os.path.join(docs_dir, "packs"), exist_ok=True)
+    storage.folder("packs")
     pack.file_name = f"{request.reference}-v{pack.version}.pdf"
     path = pack_path(pack)
     with open(path, "wb") as fh:
@@ -358,10 +353,9 @@ def _number_parts(parts: list[_DocPart], front_pages: int) -> None:
 def _keep_failed(pack: ReleasePack, what: str, data: bytes) -> dict[str, Any]:
     """Keep a copy that failed verification (beside the working copies, never in a row or a
     log), so that the staff screen can show what could still be read."""
-    folder = os.path.join(current_app.config["DOCUMENTS_DIR"], "failed")
-    os.makedirs(folder, exist_ok=True)
+    storage.folder("failed")
     name = f"pack{pack.id}-{what}.pdf"
-    with open(os.path.join(folder, name), "wb") as fh:
+    with open(storage.failed_copy(name), "wb") as fh:
         fh.write(data)
     return {"file": name}
 
@@ -385,11 +379,10 @@ def leak_details(pack_id: int) -> list[dict[str, Any]]:
     pack = db.session.get(ReleasePack, pack_id)
     if pack is None or pack.status != PackStatus.FAILED:
         return []
-    folder = os.path.join(current_app.config["DOCUMENTS_DIR"], "failed")
     out: list[dict[str, Any]] = []
     seen: set[tuple[int, int, str]] = set()
     for entry in (pack.verify_report or {}).get("failed_files", []):
-        path = os.path.join(folder, os.path.basename(str(entry.get("file", ""))))
+        path = storage.failed_copy(str(entry.get("file", "")))
         if not os.path.exists(path):
             continue
         layout = entry.get("parts") or []

@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -24,7 +23,7 @@ from portal.models import (
     RequestStatus,
     WithheldPart,
 )
-from portal.services import audit, letters
+from portal.services import audit, letters, storage
 from portal.services.actor import Actor
 from portal.services.errors import NotFound, ServiceError
 
@@ -206,7 +205,7 @@ def get_pack(request_id: int, pack_id: int) -> ReleasePack:
 
 def pack_path(pack: ReleasePack) -> str:
     """Where a pack's PDF is kept."""
-    return os.path.join(current_app.config["DOCUMENTS_DIR"], "packs", pack.file_name or "")
+    return storage.pack_file(pack.file_name)
 
 
 def sha256_file(path: str) -> str:
