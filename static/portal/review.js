@@ -1,5 +1,6 @@
-// The review screen: keyboard shortcuts (j/k/a/r/e/n), decisions posted without a reload, and
-// rectangles drawn on a page image. Every form also works without this script.
+// The review screen: keyboard shortcuts (j/k/a/r/e/n, +/-/0 to zoom), decisions posted without a
+// reload, page images zoomed with their overlay, and rectangles drawn on a page image. Every form
+// also works without this script.
 (function () {
   'use strict'
   var root = document.querySelector('[data-module=review]')
@@ -130,10 +131,62 @@
         if (root.getAttribute('data-next-url')) window.location.assign(root.getAttribute('data-next-url'))
         else say('This is the last document')
         break
+      case '+': case '=': zoomBy(1); break
+      case '-': zoomBy(-1); break
+      case '0': setZoom(1); break
       default: return
     }
     event.preventDefault()
   })
+
+  // Zoom: every page image is as wide as its frame times the zoom (1 fits the width). The SVG
+  // overlay covers the image whatever its size and maps PDF points through its viewBox, so the
+  // boxes stay on the words and a drag still gives PDF points (getScreenCTM).
+  var ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3]
+  var ZOOM_KEY = 'disclose.review.zoom'
+  var zoom = 1
+  var toolbar = root.querySelector('[data-role=zoom]')
+  var zoomLevel = toolbar && toolbar.querySelector('[data-role=zoom-level]')
+  var frames = Array.prototype.slice.call(root.querySelectorAll('[data-role=page-frame]'))
+
+  function setZoom (value, quiet) {
+    zoom = Math.min(ZOOMS[ZOOMS.length - 1], Math.max(ZOOMS[0], value))
+    frames.forEach(function (frame) {
+      var page = frame.querySelector('.app-page')
+      if (!page) return
+      // keep the middle of what was in view in the middle
+      var across = page.offsetWidth ? (frame.scrollLeft + frame.clientWidth / 2) / page.offsetWidth : 0.5
+      page.style.width = zoom === 1 ? '' : (zoom * 100) + '%'
+      frame.scrollLeft = Math.max(0, across * page.offsetWidth - frame.clientWidth / 2)
+    })
+    root.setAttribute('data-zoom', String(zoom))
+    if (toolbar) {
+      toolbar.querySelector('[data-zoom=out]').disabled = zoom <= ZOOMS[0]
+      toolbar.querySelector('[data-zoom=in]').disabled = zoom >= ZOOMS[ZOOMS.length - 1]
+    }
+    if (zoomLevel && !quiet) zoomLevel.textContent = 'Zoom: ' + (zoom === 1 ? 'fit width' : Math.round(zoom * 100) + '% of the width')
+    try { window.localStorage.setItem(ZOOM_KEY, String(zoom)) } catch (e) { /* storage off: no memory */ }
+  }
+
+  function zoomBy (step) {
+    var at = ZOOMS.indexOf(zoom)
+    if (at < 0) at = ZOOMS.indexOf(1)
+    setZoom(ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, at + step))])
+  }
+
+  if (toolbar && frames.length) {
+    toolbar.hidden = false
+    toolbar.addEventListener('click', function (event) {
+      var button = event.target.closest('[data-zoom]')
+      if (!button) return
+      var what = button.getAttribute('data-zoom')
+      if (what === 'fit') setZoom(1)
+      else zoomBy(what === 'in' ? 1 : -1)
+    })
+    var saved = null
+    try { saved = Number(window.localStorage.getItem(ZOOM_KEY)) } catch (e) { saved = null }
+    setZoom(saved && ZOOMS.indexOf(saved) >= 0 ? saved : 1, true)
+  }
 
   // Drawing: drag on a page to make a rectangle; its corners (in PDF points, thanks to the
   // SVG viewBox) fill the page's "add a redaction" form, which then posts them.

@@ -128,3 +128,106 @@ def test_the_legend_has_the_colours_of_the_drawing(page: Page, demo: Demo) -> No
     # the colours differ from one decision to the next
     paints = [swatch(n) for n in ("app-box--accepted", "app-box--rejected", "app-box--subject")]
     assert len({tuple(p) for p in [pending, *paints]}) == 4
+
+
+def boxes_on_the_image(page: Page) -> list[tuple[str, float]]:
+    """How far each box of page 1 is from where its PDF points put it on the image (pixels)."""
+    return page.evaluate(
+        """() => {
+          const frame = document.querySelector('#page-1 .app-page')
+          const img = frame.querySelector('img').getBoundingClientRect()
+          const scale = img.width / Number(frame.dataset.width)
+          return Array.from(frame.querySelectorAll('svg rect[data-finding]')).map(r => {
+            const got = r.getBoundingClientRect()
+            const want = [img.left + r.x.baseVal.value * scale, img.top + r.y.baseVal.value * scale,
+                          r.width.baseVal.value * scale, r.height.baseVal.value * scale]
+            const off = Math.max(Math.abs(got.left - want[0]), Math.abs(got.top - want[1]),
+                                 Math.abs(got.width - want[2]), Math.abs(got.height - want[3]))
+            return [r.dataset.finding, off]
+          })
+        }"""
+    )
+
+
+def image_width(page: Page) -> float:
+    return page.locator("#page-1 .app-page img").evaluate("el => el.getBoundingClientRect().width")
+
+
+def frame_width(page: Page) -> float:
+    return page.locator("#page-1 [data-role=page-frame]").evaluate("el => el.clientWidth")
+
+
+def assert_zoomed(page: Page, zoom: float) -> None:
+    """The image is `zoom` times its frame's width (less the page's 1 px border each side)."""
+    want = zoom * frame_width(page) - 2
+    assert abs(image_width(page) - want) < 1.5, (image_width(page), want)
+
+
+def test_page_images_zoom_and_the_overlay_stays_on_the_words(page: Page, demo: Demo) -> None:
+    doc1 = demo.documents[0]
+    sign_in(page, demo.reviewer)
+    url = f"/staff/requests/{demo.request.id}/review/{doc1}"
+    page.goto(url)
+    claim(page)
+    image = page.locator("#page-1 .app-page img")
+    expect(image).to_have_js_property("complete", True)
+    assert image.evaluate("el => el.naturalWidth") == 1190  # 2 pixels a PDF point
+    fit = image_width(page)
+    assert fit > 600, fit  # was 463 px in half the page
+    assert_zoomed(page, 1)
+    boxes = boxes_on_the_image(page)
+    assert len(boxes) == 3 and all(off < 1 for _, off in boxes), boxes
+
+    toolbar = page.locator("[data-role=zoom]")
+    level = toolbar.locator("[data-role=zoom-level]")
+    expect(toolbar).to_be_visible()
+    expect(level).to_have_text("Zoom: fit width")
+    toolbar.get_by_role("button", name="Zoom in").click()
+    toolbar.get_by_role("button", name="Zoom in").click()
+    expect(level).to_have_text("Zoom: 150% of the width")
+    assert_zoomed(page, 1.5)
+    boxes = boxes_on_the_image(page)
+    assert all(off < 1 for _, off in boxes), boxes
+    # scrolled sideways inside its frame, the overlay still follows the image
+    frame = page.locator("#page-1 [data-role=page-frame]")
+    frame.evaluate("el => { el.scrollLeft = 200 }")
+    assert all(off < 1 for _, off in boxes_on_the_image(page))
+
+    # a rectangle drawn while zoomed is still in PDF points
+    overlay = page.locator("#page-1 svg.app-page__overlay")
+    overlay.evaluate("el => el.scrollIntoView({block: 'center'})")
+    box = overlay.bounding_box()
+    assert box is not None
+    scale = box["width"] / 595
+    start = (box["x"] + 250 * scale, box["y"] + 300 * scale)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 60 * scale, start[1] + 20 * scale, steps=4)
+    page.mouse.up()
+    form = page.locator("#page-1 [data-role=manual-form]")
+    corners = [float(form.get_by_label(k).input_value()) for k in ("x0", "y0", "x1", "y1")]
+    for got, want in zip(corners, (250, 300, 310, 320), strict=True):
+        assert abs(got - want) < 1.5, corners
+
+    toolbar.get_by_role("button", name="Zoom out").click()
+    expect(level).to_have_text("Zoom: 125% of the width")
+    toolbar.get_by_role("button", name="Fit width").click()
+    expect(level).to_have_text("Zoom: fit width")
+    assert_zoomed(page, 1)
+    # the keyboard: + and - step, 0 fits; the buttons stop at the ends
+    page.locator("h1").click()
+    for _ in range(10):
+        key(page, "+")
+    expect(level).to_have_text("Zoom: 300% of the width")
+    expect(toolbar.get_by_role("button", name="Zoom in")).to_be_disabled()
+    assert all(off < 1.5 for _, off in boxes_on_the_image(page))
+    key(page, "0")
+    expect(level).to_have_text("Zoom: fit width")
+    key(page, "-")
+    expect(level).to_have_text("Zoom: 75% of the width")
+    assert_zoomed(page, 0.75)
+    assert all(off < 1 for _, off in boxes_on_the_image(page))
+    # the zoom is kept for the next page loaded
+    page.goto(url)
+    expect(page.locator("[data-module=review]")).to_have_attribute("data-zoom", "0.75")
+    assert_zoomed(page, 0.75)

@@ -740,3 +740,20 @@ def test_the_legend_is_drawn_with_the_overlays_own_classes(case: Case, auth) -> 
     states = {c.split()[-1] for c in swatches}
     assert overlay and {c.split()[-1] for c in overlay} <= states, (overlay, swatches)
     assert "app-box--person app-box--pending" in overlay  # a person's kind reaches the page
+
+
+def test_page_images_are_rendered_for_zooming(case: Case, auth) -> None:
+    import struct
+
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}"
+    image = auth.client.get(f"{base}/page/1.png")
+    width, height = struct.unpack(">II", image.data[16:24])  # the PNG's IHDR
+    assert (width, height) == (595 * review.ZOOM, 842 * review.ZOOM) == (1190, 1684)
+    html = auth.client.get(base).get_data(as_text=True)
+    # zoom controls, shown by review.js; each page image in a frame that scrolls when zoomed
+    assert '<div class="app-zoom" data-role="zoom" hidden>' in html
+    for what in ("out", "in", "fit"):
+        assert f'data-zoom="{what}"' in html
+    assert html.count('data-role="page-frame"') == 2 and 'style="' not in html
+    assert "govuk-grid-column-two-thirds" in html and "app-review-container" in html
