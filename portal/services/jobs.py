@@ -62,6 +62,14 @@ def start(kind: str, request_id: int) -> JobRecord:
         raise ServiceError(f"Unknown job {kind}")
     if in_flight(kind, request_id) is not None:
         raise ServiceError("That work is already under way for this request")
+    if kind in ("gather", "detect"):
+        from portal.models import Request
+        from portal.services import lifecycle
+
+        request = db.session.get(Request, request_id)
+        if request is None:
+            raise ServiceError("No such request")
+        lifecycle.require_running(request)  # nothing starts on a closed or released request
     record = JobRecord(kind=kind, request_id=request_id, status=JobStatus.QUEUED, progress={})
     db.session.add(record)
     db.session.flush()

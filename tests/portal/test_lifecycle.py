@@ -207,3 +207,17 @@ def test_the_approval_page_summarises_what_the_approver_signs(case: Case, auth) 
     assert "CRIME" in summary and "page 2 (SW-HARM)" in summary
     assert "(LPP)" in summary  # the document withheld in full
     assert "Serious harm likely" in summary
+
+
+def test_no_records_search_or_detection_starts_on_a_released_request(case: Case) -> None:
+    from portal.services import jobs
+
+    pack = _build(case)
+    release.request_approval(case.request.id, Actor.staff(case.caseworker))
+    release.preview(case.request.id, pack.id, Actor.staff(case.approver))
+    release.approve(case.request.id, pack.id, Actor.staff(case.approver))
+    release.release(case.request.id, pack.id, Actor.staff(case.caseworker))
+    db.session.commit()
+    for kind in ("detect", "gather"):
+        with pytest.raises(InvalidTransition, match="nothing runs"):
+            jobs.start(kind, case.request.id)
