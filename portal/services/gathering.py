@@ -440,3 +440,42 @@ def decide(request_id: int, candidate_ids: list[int], decision: str, actor: Acto
     )
     db.session.flush()
     return changed
+
+
+def add_party(
+    request_id: int, names: list[str], role: str, professional: bool, actor: Actor
+) -> RequestParty:
+    """A caseworker adds a person to the request's party list (used by detection)."""
+    request = db.session.get(Request, request_id)
+    if request is None:
+        raise ServiceError("No such request")
+    lifecycle.require_editable(request, "scope")
+    clean = [n.strip() for n in names if n.strip()]
+    if not clean:
+        raise ServiceError("Enter at least one name")
+    if not role.strip():
+        raise ServiceError("Enter the role")
+    party = RequestParty(
+        request_id=request_id,
+        names=clean,
+        role=role.strip(),
+        source="caseworker",
+        professional=professional,
+    )
+    db.session.add(party)
+    db.session.flush()
+    audit.record(actor, "party_added", request_id, role=party.role)
+    return party
+
+
+def remove_party(request_id: int, party_id: int, actor: Actor) -> None:
+    """Take a person off the party list (never the data subject)."""
+    request = db.session.get(Request, request_id)
+    if request is None:
+        raise ServiceError("No such request")
+    lifecycle.require_editable(request, "scope")
+    party = db.session.get(RequestParty, party_id)
+    if party is None or party.request_id != request_id or party.subject:
+        raise ServiceError("No such person on this request's list")
+    db.session.delete(party)
+    audit.record(actor, "party_removed", request_id, role=party.role)

@@ -14,14 +14,24 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from portal.access import roles_required
 from portal.extensions import db
 from portal.formfields import Clean
 from portal.models import (
     Candidate,
+    CandidateDecision,
     Document,
     DocumentWork,
     FindingRecord,
@@ -38,6 +48,28 @@ from portal.staff.views import actor, get_request_or_404
 bp = Blueprint("records", __name__, url_prefix="/staff/requests")
 
 S = RequestStatus
+
+
+class RemovePartyForm(FlaskForm):
+    """Take one person off the party list."""
+
+    remove = IntegerField("Person", validators=[InputRequired("Choose the person to remove")])
+
+
+class ScopeDecisionForm(FlaskForm):
+    """Include or exclude the selected candidates, or every undecided one above a score."""
+
+    decision = SelectField(
+        "Decision",
+        choices=[("included", "Include"), ("excluded", "Exclude")],
+        validators=[InputRequired("Choose include or exclude")],
+    )
+    candidate = SelectMultipleField("Documents", coerce=int, validate_choice=False)
+    min_score = DecimalField(
+        "Include every undecided document scoring at least",
+        places=None,
+        validators=[Optional(), NumberRange(0, 1, "Give a score between 0 and 1")],
+    )
 
 
 class PartyForm(FlaskForm):
@@ -102,23 +134,22 @@ def scope(request_id: int) -> str | Response:
     if request.method == "POST":
         if not current_user.has_role(Role.CASEWORKER):
             abort(403)
-        decision = request.form.get("decision", "")
-        ids = [int(i) for i in request.form.getlist("candidate") if i.isdigit()]
-        if request.form.get("min_score"):
-            try:
-                floor = float(request.form["min_score"])
-            except ValueError:
-                floor = 2.0
-            ids = list(
-                db.session.scalars(
-                    select(Candidate.id).where(
-                        Candidate.request_id == req.id,
-                        Candidate.score >= floor,
-                        Candidate.decision == "pending",
+        form = ScopeDecisionForm()
+        try:
+            if not form.validate_on_submit():
+                raise ServiceError(next(iter(form.errors.values()))[0])
+            decision = form.decision.data or ""
+            ids = list(form.candidate.data or [])
+            if form.min_score.data is not None:
+                ids = list(
+                    db.session.scalars(
+                        select(Candidate.id).where(
+                            Candidate.request_id == req.id,
+                            Candidate.score >= float(form.min_score.data),
+                            Candidate.decision == CandidateDecision.PENDING,
+                        )
                     )
                 )
-            )
-        try:
             if not ids:
                 raise ServiceError("Select at least one document")
             changed = gathering.decide(req.id, ids, decision, actor())
@@ -127,7 +158,10 @@ def scope(request_id: int) -> str | Response:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"{changed} document(s) marked {decision}", "success")
+            flash(
+                f"{changed} document(s) marked {CandidateDecision(decision).label.lower()}",
+                "success",
+            )
         return redirect(url_for("records.scope", request_id=req.id))
     candidates = list(
         db.session.scalars(
@@ -228,30 +262,28 @@ def parties(request_id: int) -> str | Response:
     if request.method == "POST":
         if not current_user.has_role(Role.CASEWORKER):
             abort(403)
-        remove = request.form.get("remove")
-        if remove and remove.isdigit():
-            party = db.session.get(RequestParty, int(remove))
-            if party is None or party.request_id != req.id or party.subject:
-                abort(404)
-            db.session.delete(party)
-            _audit_parties(req.id, "removed", party.role)
-            db.session.commit()
-            flash("Person removed from the list", "success")
-            return redirect(url_for("records.parties", request_id=req.id))
-        if form.validate_on_submit():
-            names = [n.strip() for n in (form.names.data or "").splitlines() if n.strip()]
-            db.session.add(
-                RequestParty(
-                    request_id=req.id,
-                    names=names,
-                    role=form.role.data or "",
-                    source="caseworker",
-                    professional=bool(form.professional.data),
+        try:
+            removal = RemovePartyForm()
+            if "remove" in request.form:
+                if not removal.validate_on_submit():
+                    raise ServiceError("Choose the person to remove")
+                gathering.remove_party(req.id, int(removal.remove.data or 0), actor())
+                message = "Person removed from the list"
+            elif form.validate_on_submit():
+                names = (form.names.data or "").splitlines()
+                gathering.add_party(
+                    req.id, names, form.role.data or "", bool(form.professional.data), actor()
                 )
-            )
-            _audit_parties(req.id, "added", form.role.data or "")
+                message = "Person added"
+            else:
+                message = ""
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("records.parties", request_id=req.id))
+        if message:
             db.session.commit()
-            flash("Person added", "success")
+            flash(message, "success")
             return redirect(url_for("records.parties", request_id=req.id))
     people = list(
         db.session.scalars(
@@ -263,12 +295,6 @@ def parties(request_id: int) -> str | Response:
     return render_template(
         "staff/parties.html", req=req, people=people, form=form, title="People in this request"
     )
-
-
-def _audit_parties(request_id: int, what: str, role: str) -> None:
-    from portal.services import audit
-
-    audit.record(actor(), f"party_{what}", request_id, role=role)
 
 
 def document_title(document: Document) -> str:

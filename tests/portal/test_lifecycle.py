@@ -166,6 +166,8 @@ def test_after_release_the_request_is_read_only_until_reopened(case: Case) -> No
     with pytest.raises(InvalidTransition):
         gathering.decide(case.request.id, [1], "excluded", reviewer)
     with pytest.raises(InvalidTransition):
+        gathering.add_party(case.request.id, ["Ann Other"], "aunt", False, reviewer)
+    with pytest.raises(InvalidTransition):
         detection.confirm_scope(case.request.id, reviewer)
     with pytest.raises(InvalidTransition):
         lifecycle.require_running(case.request)
