@@ -149,7 +149,7 @@
   var zoomLevel = toolbar && toolbar.querySelector('[data-role=zoom-level]')
   var frames = Array.prototype.slice.call(root.querySelectorAll('[data-role=page-frame]'))
 
-  function setZoom (value, quiet) {
+  function setZoom (value) {
     zoom = Math.min(ZOOMS[ZOOMS.length - 1], Math.max(ZOOMS[0], value))
     frames.forEach(function (frame) {
       var page = frame.querySelector('.app-page')
@@ -161,10 +161,11 @@
     })
     root.setAttribute('data-zoom', String(zoom))
     if (toolbar) {
-      toolbar.querySelector('[data-zoom=out]').disabled = zoom <= ZOOMS[0]
-      toolbar.querySelector('[data-zoom=in]').disabled = zoom >= ZOOMS[ZOOMS.length - 1]
+      // aria-disabled, not disabled: a button pressed to its end keeps the focus
+      toolbar.querySelector('[data-zoom=out]').setAttribute('aria-disabled', String(zoom <= ZOOMS[0]))
+      toolbar.querySelector('[data-zoom=in]').setAttribute('aria-disabled', String(zoom >= ZOOMS[ZOOMS.length - 1]))
     }
-    if (zoomLevel && !quiet) zoomLevel.textContent = 'Zoom: ' + (zoom === 1 ? 'fit width' : Math.round(zoom * 100) + '% of the width')
+    if (zoomLevel) zoomLevel.textContent = 'Zoom: ' + (zoom === 1 ? 'fit width' : Math.round(zoom * 100) + '% of the width')
     try { window.localStorage.setItem(ZOOM_KEY, String(zoom)) } catch (e) { /* storage off: no memory */ }
   }
 
@@ -185,7 +186,7 @@
     })
     var saved = null
     try { saved = Number(window.localStorage.getItem(ZOOM_KEY)) } catch (e) { saved = null }
-    setZoom(saved && ZOOMS.indexOf(saved) >= 0 ? saved : 1, true)
+    setZoom(saved && ZOOMS.indexOf(saved) >= 0 ? saved : 1)
   }
 
   // Drawing: drag on a page to make a rectangle; its corners (in PDF points, thanks to the

@@ -220,6 +220,7 @@ def test_page_images_zoom_and_the_overlay_stays_on_the_words(page: Page, demo: D
         key(page, "+")
     expect(level).to_have_text("Zoom: 300% of the width")
     expect(toolbar.get_by_role("button", name="Zoom in")).to_be_disabled()
+    expect(toolbar.get_by_role("button", name="Zoom out")).to_be_enabled()
     assert all(off < 1.5 for _, off in boxes_on_the_image(page))
     key(page, "0")
     expect(level).to_have_text("Zoom: fit width")
@@ -230,4 +231,5 @@ def test_page_images_zoom_and_the_overlay_stays_on_the_words(page: Page, demo: D
     # the zoom is kept for the next page loaded
     page.goto(url)
     expect(page.locator("[data-module=review]")).to_have_attribute("data-zoom", "0.75")
+    expect(level).to_have_text("Zoom: 75% of the width")
     assert_zoomed(page, 0.75)
