@@ -11,7 +11,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Email, InputRequired, Optional
 
 from portal.formfields import Clean, GovDateField, check_nhs_number, check_phone, check_postcode
@@ -325,3 +333,28 @@ class PhoneCodeForm(FlaskForm):
         validators=[InputRequired("Confirm you are satisfied the caller is the requester")],
     )
     submit = SubmitField("Generate a code to read out", widget=GovSubmitInput())
+
+
+class PackDecisionForm(FlaskForm):
+    """An approving officer's decision on a built pack."""
+
+    decision = SelectField(
+        "Decision",
+        choices=[("approve", "Approve"), ("send_back", "Send back")],
+        validators=[InputRequired("Choose approve or send back")],
+    )
+    comment = TextAreaField(
+        "Comment (needed to send back)",
+        widget=GovTextArea(),
+        validators=[Optional(), Clean(2000, multiline=True, what="The comment")],
+    )
+
+
+class IndexTitleForm(FlaskForm):
+    """A document's title in the pack's index, replacing one that would reveal too much."""
+
+    document_id = IntegerField("Document", validators=[InputRequired("Choose the document")])
+    title = StringField(
+        "Title in the index",
+        validators=[Optional(), Clean(300, what="The title")],
+    )

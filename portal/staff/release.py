@@ -3,7 +3,7 @@ code or post, and a preview of exactly the requester's PDF."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import DeliveryLink, DocumentWork, Role
 from portal.services import jobs, release
 from portal.services.errors import NotFound, ServiceError
-from portal.staff.forms import PhoneCodeForm
+from portal.staff.forms import IndexTitleForm, PackDecisionForm, PhoneCodeForm
 from portal.staff.views import actor, get_request_or_404
 
 bp = Blueprint("release", __name__, url_prefix="/staff/requests")
@@ -90,11 +90,16 @@ def build(request_id: int) -> Response:
 def titles(request_id: int) -> Response:
     """Replace a document's title in the index (from the next build)."""
     get_request_or_404(request_id)
-    document_id = request.form.get("document_id", type=int) or 0
+    form = IndexTitleForm()
+    if not form.validate_on_submit():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return _back(request_id)
     return _run(
         request_id,
         "Title saved: build the pack again to use it",
-        lambda: release.set_title(request_id, document_id, request.form.get("title"), actor()),
+        lambda: release.set_title(
+            request_id, int(form.document_id.data or 0), form.title.data, actor()
+        ),
     )
 
 
@@ -113,8 +118,12 @@ def submit(request_id: int) -> Response:
 def decide(request_id: int, pack_id: int) -> Response:
     """Approve the pack, or send it back with a comment."""
     get_request_or_404(request_id)
-    comment = request.form.get("comment", "")
-    if request.form.get("decision") == "approve":
+    form = PackDecisionForm()
+    if not form.validate_on_submit():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return _back(request_id)
+    comment = form.comment.data or ""
+    if form.decision.data == "approve":
         return _run(
             request_id,
             "Pack approved",
