@@ -38,9 +38,10 @@ def working_copy(request_id: int, document_id: int, documents: str | None = None
     return os.path.join(base, "working", f"r{request_id}-d{document_id}.pdf")
 
 
-def page_image(request_id: int, document_id: int, page: int) -> str:
-    """A cached PNG of one page of a working copy."""
-    return os.path.join(documents_dir(), "pages", f"r{request_id}-d{document_id}-p{page}.png")
+def page_image(request_id: int, document_id: int, page: int, zoom: float) -> str:
+    """A cached PNG of one page of a working copy at one zoom (a new zoom, a new image)."""
+    name = f"r{request_id}-d{document_id}-p{page}-z{int(zoom * 100)}.png"
+    return os.path.join(documents_dir(), "pages", name)
 
 
 def pack_file(file_name: str | None) -> str:

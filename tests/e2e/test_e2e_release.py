@@ -404,7 +404,7 @@ def test_review_to_download_with_the_code(
     expect(banner(page)).to_contain_text("Building the pack")
     versions = page.locator("tbody tr")
     expect(versions.first).to_contain_text("Version 1")
-    expect(versions.first.locator(".govuk-tag")).to_have_text("built")
+    expect(versions.first.locator(".govuk-tag")).to_have_text("Built and verified")
     page.get_by_role("button", name="Send version 1 for approval").click()
     expect(banner(page)).to_contain_text("Sent for approval")
     sign_out(page)

@@ -64,22 +64,26 @@ def _unhandled_manual(request_id: int) -> list[str]:
 
 def _undecided_third_party(request_id: int) -> int:
     """Suggestions that would be withheld or disclosed by default without anyone deciding:
-    the subject's own data and professionals need no decision; third parties do."""
+    the subject's own data and professionals need no decision (the same rule as the review
+    screen, review.needs_no_decision); third parties and unattributed mentions do."""
     from portal.models import FindingRecord
     from portal.services import review
 
     results = review.outcomes(request_id)
-    roles = dict(
-        db.session.execute(
-            select(FindingRecord.id, FindingRecord.role).where(
-                FindingRecord.request_id == request_id
-            )
-        ).all()
-    )
+    people = review.parties(request_id)
+    findings = {
+        f.id: f
+        for f in db.session.scalars(
+            select(FindingRecord).where(FindingRecord.request_id == request_id)
+        )
+    }
     return sum(
         1
         for finding_id, outcome in results.items()
-        if outcome.decision is None and roles.get(finding_id) not in ("subject", "professional")
+        if outcome.decision is None
+        and finding_id in findings
+        and findings[finding_id].role != "professional"
+        and not review.needs_no_decision(findings[finding_id], people)
     )
 
 

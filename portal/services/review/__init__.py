@@ -51,6 +51,7 @@ from portal.services.review.work import (
     finish_document,
     harm_opinions,
     harm_opinions_missing,
+    needs_no_decision,
     page_image,
     page_texts,
     progress,
@@ -60,6 +61,7 @@ from portal.services.review.work import (
 )
 
 __all__ = [
+    "needs_no_decision",
     "BASES",
     "EXEMPTIONS",
     "EXEMPTION_LABELS",

@@ -14,13 +14,12 @@ from portal.models import (
     HarmOpinion,
     RequestParty,
 )
-from portal.services import audit, workflow
+from portal.services import audit, storage, workflow
 from portal.services.actor import Actor
 from portal.services.detection import document_work
 from portal.services.errors import NotFound, ServiceError
 from portal.services.review.common import (
     HARM_BASED,
-    _documents_dir,
     _editable,
     _exemption,
     _pdf_path,
@@ -122,7 +121,8 @@ def claim_document(request_id: int, document_id: int, actor: Actor) -> DocumentW
     work = document_work(request_id, document_id)
     if work.reviewer_id is not None and work.reviewer_id != actor.user_id:
         raise ServiceError(
-            f"{_user_name(work.reviewer_id)} is reviewing this document; they must release it first"
+            f"{_user_name(work.reviewer_id)} is reviewing this document; "
+            "they must stop reviewing it first"
         )
     if work.reviewer_id == actor.user_id:
         return work
@@ -141,7 +141,7 @@ def release_document(request_id: int, document_id: int, actor: Actor) -> Documen
     if work.reviewer_id is None:
         return work
     if work.reviewer_id != actor.user_id:
-        raise ServiceError(f"Only {_user_name(work.reviewer_id)} can release this document")
+        raise ServiceError(f"Only {_user_name(work.reviewer_id)} can give this document back")
     work.reviewer_id = None
     db.session.flush()
     audit.record(actor, "document_released", request_id, document_id=document_id)
@@ -234,7 +234,7 @@ def page_image(request_id: int, document_id: int, page: int) -> str:
     source = _pdf_path(work)
     if not os.path.exists(source):
         raise NotFound("The working copy of this document is not ready")
-    target = os.path.join(_documents_dir(), "pages", f"r{request_id}-d{document_id}-p{page}.png")
+    target = storage.page_image(request_id, document_id, page, ZOOM)
     try:
         return pages.render_png(source, page, target, ZOOM)
     except pages.PageError as exc:
