@@ -20,6 +20,10 @@ install: $(STAMP)
 
 # `make run` looks for Redis on localhost; without an answer, jobs run in-process.
 run: export REDIS_URL ?= redis://127.0.0.1:6379/0
+# the demo's emails go to a local mail catcher, readable at /demo/mailbox
+run: export PORTAL_SMTP_HOST ?= 127.0.0.1
+run: export PORTAL_SMTP_PORT ?= 8025
+run: export PORTAL_DEMO_MAILBOX ?= $(CURDIR)/instance/demo-mail
 run: install
 	$(PY) -m portal.instance_setup
 	$(FLASK) init-db

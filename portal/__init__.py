@@ -93,6 +93,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(release_bp)
     app.register_blueprint(download_bp)
     app.register_blueprint(review_bp)
+    if app.config.get("DEMO_MAILBOX"):  # `make run` only: the demo's caught emails
+        from demo import mailbox
+
+        mailbox.init_app(app)
 
     # GOV.UK Frontend's stylesheet refers to its fonts and images under /assets/.
     assets = os.path.join(ROOT, "static", "govuk", "assets")

@@ -171,6 +171,14 @@ def serve_command(host: str, port: int) -> None:
     """Serve the portal in the foreground, with an RQ worker beside it when Redis answers."""
     from portal.queue import get_queue
 
+    catcher = None
+    if current_app.config.get("DEMO_MAILBOX") and current_app.config.get("SMTP_HOST"):
+        from demo import mailbox
+
+        catcher = mailbox.start(
+            str(current_app.config["DEMO_MAILBOX"]), int(current_app.config["SMTP_PORT"])
+        )
+        click.echo(f"Demo mailbox: every email sent is shown at http://{host}:{port}/demo/mailbox")
     worker: subprocess.Popen[bytes] | None = None
     if not get_queue().in_process:
         worker = subprocess.Popen([sys.executable, "-m", "workers"], env=dict(os.environ))
@@ -188,6 +196,8 @@ def serve_command(host: str, port: int) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        if catcher is not None:
+            catcher.stop()
         if worker is not None and worker.poll() is None:
             worker.send_signal(signal.SIGTERM)
             try:

@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "INTAKE_DRAFT_HOURS": 24,
     "DELIVERY_LINK_DAYS": 28,  # how long a release pack's download link works
     "SMTP_HOST": None,
+    # `make run` only: a folder where a local mail catcher keeps every email sent, shown at
+    # /demo/mailbox (demo/mailbox.py); never set in production
+    "DEMO_MAILBOX": None,
     "SMTP_PORT": 25,
     "SMTP_USERNAME": None,
     "SMTP_PASSWORD": None,
