@@ -8,7 +8,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -26,6 +25,17 @@ from portal.models import DocumentWork, FindingRecord, Role
 from portal.services import audit, notice, review
 from portal.services.errors import NotFound, ServiceError
 from portal.services.review.work import needs_no_decision
+from portal.staff.review_forms import (
+    ClaimForm,
+    DecideForm,
+    FindRedactForm,
+    HandledForm,
+    HarmForm,
+    ManualForm,
+    PersonForm,
+    ReviewForm,
+    WithholdForm,
+)
 from portal.staff.views import actor, get_request_or_404
 
 bp = Blueprint("review", __name__, url_prefix="/staff/requests")
@@ -60,13 +70,6 @@ def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _done(
     message: str, target: str, payload: dict[str, Any] | None = None
 ) -> Response | tuple[Response, int]:
@@ -83,6 +86,16 @@ def _failed(exc: ServiceError, target: str) -> Response | tuple[Response, int]:
         status = 404 if isinstance(exc, NotFound) else (409 if "reload" in str(exc) else 400)
         return jsonify({"ok": False, "error": str(exc)}), status
     flash(str(exc), "error")
+    return redirect(target)
+
+
+def _refused(form: ReviewForm, target: str) -> Response | tuple[Response, int]:
+    """A post that did not pass its form: nothing was changed; the first thing wrong is said
+    (400 JSON for the screen's script, a flash for a form)."""
+    db.session.rollback()
+    if _wants_json():
+        return jsonify({"ok": False, "error": form.error}), 400
+    flash(form.error, "error")
     return redirect(target)
 
 
@@ -195,12 +208,14 @@ def claim(request_id: int, document_id: int) -> Response | tuple[Response, int]:
     what happens to the pack."""
     req = get_request_or_404(request_id)
     target = url_for("review.document", request_id=req.id, document_id=document_id)
-    what = request.form.get("action", "claim")
+    form = ClaimForm()
+    if not form.validate():
+        return _refused(form, target)
     try:
-        if what in ("give_back", "release"):  # "release": a form from before the rename
+        if form.action.data in ("give_back", "release"):  # "release": from before the rename
             review.release_document(req.id, document_id, actor())
             message = "You have stopped reviewing this document: it is back with the team"
-        elif what == "finish":
+        elif form.action.data == "finish":
             review.finish_document(req.id, document_id, actor())
             message = "Document marked as reviewed"
             target = url_for("review.index", request_id=req.id)
@@ -220,20 +235,22 @@ def decide(request_id: int, finding_id: int) -> Response | tuple[Response, int]:
     finding = db.session.get(FindingRecord, finding_id)
     if finding is None or finding.request_id != req.id:
         abort(404)
-    data = request.get_json(silent=True) or request.form
     target = (
         url_for("review.document", request_id=req.id, document_id=finding.document_id)
         + f"#finding-{finding.id}"
     )
+    form = DecideForm()
+    if not form.validate():
+        return _refused(form, target)
     try:
         row = review.decide_finding(
             finding.id,
-            str(data.get("decision", "")),
-            data.get("exemption") or None,
-            data.get("note") or None,
+            form.decision.data,
+            form.exemption.data,
+            form.note.data,
             actor(),
-            expected_version=_int(data.get("version")),
-            who=data.get("who") or None,
+            expected_version=form.version.data,
+            who=form.who.data,
         )
     except ServiceError as exc:
         return _failed(exc, target)
@@ -265,36 +282,35 @@ def _progress_payload(request_id: int, document_id: int) -> dict[str, Any]:
 @bp.route("/<int:request_id>/review/<int:document_id>/manual", methods=["POST"])
 @roles_required(*WORK)
 def manual(request_id: int, document_id: int) -> Response | tuple[Response, int]:
-    """Add a rectangle drawn on a page (in PDF points), or remove one."""
+    """Add a rectangle drawn on a page (in PDF points) or the text selected on it, or remove
+    a redaction added by hand."""
     req = get_request_or_404(request_id)
     target = url_for("review.document", request_id=req.id, document_id=document_id)
-    data = request.get_json(silent=True) or request.form
+    form = ManualForm()
+    if not form.validate():
+        return _refused(form, target)
     try:
-        remove = _int(data.get("remove"))
-        if remove is not None:
-            review.remove_manual(req.id, remove, actor())
+        if form.mode == "remove":
+            review.remove_manual(req.id, form.remove.data, actor())
             return _done("Redaction removed", target)
-        if data.get("text") and not data.get("rect") and not data.get("x0"):
+        if form.mode == "text":
             row = review.add_selected_text(
                 req.id,
                 document_id,
-                _int(data.get("page")) or 0,
-                str(data.get("text")),
-                str(data.get("exemption", "")),
-                data.get("note") or None,
+                form.page.data,
+                form.text.data,
+                form.exemption.data,
+                form.note.data,
                 actor(),
             )
             return _done("Selected text redacted", target, {"id": row.id, "rects": row.rects})
-        rect = data.get("rect")
-        if rect is None:
-            rect = [data.get(k) for k in ("x0", "y0", "x1", "y1")]
         row = review.add_manual(
             req.id,
             document_id,
-            _int(data.get("page")) or 0,
-            [rect],
-            str(data.get("exemption", "")),
-            data.get("note") or None,
+            form.page.data,
+            form.rect.data,
+            form.exemption.data,
+            form.note.data,
             actor(),
         )
     except ServiceError as exc:
@@ -308,22 +324,15 @@ def withhold(request_id: int, document_id: int) -> Response | tuple[Response, in
     """Withhold the document or one page of it with the reason, or release a withheld part."""
     req = get_request_or_404(request_id)
     target = url_for("review.document", request_id=req.id, document_id=document_id)
+    form = WithholdForm()
+    if not form.validate():
+        return _refused(form, target)
     try:
-        release = _int(request.form.get("release"))
-        if release is not None:
-            review.unwithhold(req.id, release, actor())
+        if form.release.data is not None:
+            review.unwithhold(req.id, form.release.data, actor())
             return _done("No longer withheld", target)
-        page = _int(request.form.get("page")) if request.form.get("scope") == "page" else None
-        if request.form.get("scope") == "page" and page is None:
-            raise ServiceError("Enter the page number")
-        review.withhold(
-            req.id,
-            document_id,
-            page,
-            request.form.get("exemption", ""),
-            request.form.get("reason", ""),
-            actor(),
-        )
+        page = form.page.data  # None: the whole document
+        review.withhold(req.id, document_id, page, form.exemption.data, form.reason.data, actor())
     except ServiceError as exc:
         return _failed(exc, target)
     return _done("Page withheld" if page else "Document withheld", target)
@@ -335,14 +344,11 @@ def handled(request_id: int, document_id: int) -> Response | tuple[Response, int
     """Resolve a document marked for manual handling with a handled version (a PDF)."""
     req = get_request_or_404(request_id)
     target = url_for("review.document", request_id=req.id, document_id=document_id)
-    upload = request.files.get("handled")
+    form = HandledForm()
+    if not form.validate():
+        return _refused(form, target)
     try:
-        if upload is None or not upload.filename:
-            raise ServiceError("Choose the handled version (a PDF)")
-        data = upload.read(current_app.config["UPLOAD_MAX_BYTES"] * 5 + 1)
-        if len(data) > current_app.config["UPLOAD_MAX_BYTES"] * 5:
-            raise ServiceError("The handled version is too large")
-        review.resolve_manual(req.id, document_id, data, actor())
+        review.resolve_manual(req.id, document_id, form.handled.content, actor())
     except ServiceError as exc:
         return _failed(exc, target)
     return _done("Handled version uploaded", target)
@@ -357,23 +363,24 @@ def people(request_id: int) -> str | Response | tuple[Response, int]:
     if request.method == "POST":
         if not current_user.has_role(Role.CASEWORKER):
             abort(403)
-        party_id = _int(request.form.get("party"))
+        form = PersonForm()
+        if not form.validate():
+            return _refused(form, target)
+        anchor = f"{target}#party-{form.party.data}"
         try:
-            if party_id is None:
-                raise ServiceError("Choose a person")
             review.decide_person(
                 req.id,
-                party_id,
-                request.form.get("decision", ""),
-                request.form.get("basis", "none"),
-                request.form.get("factors"),
-                request.form.get("exemption") or None,
+                form.party.data,
+                form.decision.data,
+                form.basis.data,
+                form.factors.data,
+                form.exemption.data,
                 actor(),
-                expected_version=_int(request.form.get("version")),
+                expected_version=form.version.data,
             )
         except ServiceError as exc:
-            return _failed(exc, target + (f"#party-{party_id}" if party_id else ""))
-        return _done("Decision recorded for every mention", target + f"#party-{party_id}")
+            return _failed(exc, anchor)
+        return _done("Decision recorded for every mention", anchor)
     everyone = review.parties(req.id)
     counts = {p.id: len(review.findings_of_party(req.id, p.id)) for p in everyone}
     return render_template(
@@ -396,13 +403,14 @@ def people(request_id: int) -> str | Response | tuple[Response, int]:
 def find_redact(request_id: int) -> Response | tuple[Response, int]:
     """Redact every occurrence of a phrase across the documents of the request."""
     req = get_request_or_404(request_id)
-    target = request.form.get("back") or ""
-    if not target.startswith(f"/staff/requests/{req.id}/"):
-        target = url_for("review.index", request_id=req.id)
+    form = FindRedactForm()
+    target = form.back_to(f"/staff/requests/{req.id}/") or url_for(
+        "review.index", request_id=req.id
+    )
+    if not form.validate():
+        return _refused(form, target)
     try:
-        rows = review.find_and_redact(
-            req.id, request.form.get("phrase", ""), request.form.get("exemption", ""), actor()
-        )
+        rows = review.find_and_redact(req.id, form.phrase.data, form.exemption.data, actor())
     except ServiceError as exc:
         return _failed(exc, target)
     documents = len({r.document_id for r in rows})
@@ -418,19 +426,16 @@ def harm(request_id: int) -> str | Response | tuple[Response, int]:
     if request.method == "POST":
         if not current_user.has_role(Role.CASEWORKER):
             abort(403)
+        form = HarmForm()
+        if not form.validate():
+            return _refused(form, target)
         try:
-            opinion_id = _int(request.form.get("opinion_id"))
-            if opinion_id is not None:
-                review.record_harm_opinion(
-                    req.id, opinion_id, request.form.get("opinion", ""), actor()
-                )
+            if form.opinion_id.data is not None:
+                review.record_harm_opinion(req.id, form.opinion_id.data, form.opinion.data, actor())
                 message = "Opinion recorded"
             else:
                 review.request_harm_opinion(
-                    req.id,
-                    request.form.get("exemption", ""),
-                    request.form.get("asked_of", ""),
-                    actor(),
+                    req.id, form.exemption.data, form.asked_of.data, actor()
                 )
                 message = "Opinion requested"
         except ServiceError as exc:
