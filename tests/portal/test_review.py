@@ -757,3 +757,303 @@ def test_page_images_are_rendered_for_zooming(case: Case, auth) -> None:
         assert f'data-zoom="{what}"' in html
     assert html.count('data-role="page-frame"') == 2 and 'style="' not in html
     assert "govuk-grid-column-two-thirds" in html and "app-review-container" in html
+
+
+# -- the forms of the review screens: bad input refused with a clear message, nothing stored --
+
+
+def _flashed(auth) -> list[tuple[str, str]]:
+    """The messages flashed for the next page (and taken, as the page would)."""
+    with auth.client.session_transaction() as session:
+        return list(session.pop("_flashes", []))
+
+
+def test_claim_refuses_an_unknown_action(case: Case, auth) -> None:
+    _login(auth, case.worker)
+    d1 = case.docs["D1"]
+    url = f"/staff/requests/{case.request.id}/review/{d1}"
+    response = auth.client.post(f"{url}/claim", data={"action": "steal"})
+    assert response.status_code == 302 and response.location.endswith(url)
+    assert _flashed(auth) == [
+        ("error", "Choose to review this document, stop reviewing it or mark it as reviewed")
+    ]
+    db.session.expire_all()
+    assert db.session.get(DocumentWork, _work_id(case, d1)).reviewer_id is None
+    # a post without an action still takes the document, as before
+    assert auth.client.post(f"{url}/claim", data={}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(DocumentWork, _work_id(case, d1)).reviewer_id == case.worker.user_id
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"decision": "accepted", "exemption": "TP", "version": "three"}, "whole number"),
+        ({"decision": "accepted", "exemption": "TP", "version": True}, "whole number"),
+        ({"decision": "accepted", "exemption": "NOPE", "version": 0}, "exemption code"),
+        ({"decision": "maybe", "version": 0}, "Choose accept or reject"),
+        ({"decision": ["accepted"], "version": 0}, "Choose accept or reject"),
+        ({"decision": "rejected", "note": 5, "version": 0}, "The note must be text"),
+        ([1, 2], "Send the fields as a JSON object"),
+    ],
+)
+def test_a_json_decision_with_bad_input_is_refused(case: Case, auth, body, message) -> None:
+    _login(auth, case.worker)
+    kelly = case.finding("D1", "Kelly Brown")
+    response = auth.client.post(
+        f"/staff/requests/{case.request.id}/review/findings/{kelly.id}", json=body
+    )
+    assert response.status_code == 400
+    answer = response.get_json()
+    assert answer["ok"] is False and message in answer["error"]
+    assert db.session.scalars(select(FindingDecision)).first() is None
+
+
+def test_a_decision_form_with_an_unknown_exemption_is_refused_with_a_flash(
+    case: Case, auth
+) -> None:
+    _login(auth, case.worker)
+    kelly = case.finding("D1", "Kelly Brown")
+    response = auth.client.post(
+        f"/staff/requests/{case.request.id}/review/findings/{kelly.id}",
+        data={"decision": "accepted", "exemption": "XX", "version": "0"},
+    )
+    assert response.status_code == 302 and response.location.endswith(f"#finding-{kelly.id}")
+    assert _flashed(auth) == [("error", "Choose an exemption code from the list")]
+    assert db.session.scalars(select(FindingDecision)).first() is None
+    # the code in any case, as the service has always taken it
+    response = auth.client.post(
+        f"/staff/requests/{case.request.id}/review/findings/{kelly.id}",
+        json={"decision": "accepted", "exemption": " tp ", "note": "", "version": 0, "who": None},
+    )
+    assert response.status_code == 200 and response.get_json()["exemption"] == "TP"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"page": 0, "rect": [10, 10, 120, 40], "exemption": "TP"}, "1 or more"),
+        ({"page": "one", "rect": [10, 10, 120, 40], "exemption": "TP"}, "whole number"),
+        ({"rect": [10, 10, 120, 40], "exemption": "TP"}, "Say which page"),
+        ({"page": 1, "rect": [10, 10, 120], "exemption": "TP"}, "four numbers"),
+        ({"page": 1, "rect": [10, 10, "x", 40], "exemption": "TP"}, "four numbers"),
+        ({"page": 1, "rect": [10, 10, True, 40], "exemption": "TP"}, "four numbers"),
+        ({"page": 1, "rect": {"x0": 10}, "exemption": "TP"}, "JSON array of four numbers"),
+        ({"page": 1, "rect": "10,10,120,40", "exemption": "TP"}, "JSON array of four numbers"),
+        ({"page": 1, "rect": [10, 10, 120, 40], "exemption": "NOPE"}, "exemption code"),
+        ({"page": 1, "rect": [10, 10, 120, 40]}, "exemption code"),
+        ({"remove": "first"}, "The redaction to remove must be a whole number"),
+    ],
+)
+def test_a_json_manual_redaction_with_bad_input_is_refused(case: Case, auth, body, message) -> None:
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}/manual"
+    response = auth.client.post(url, json=body)
+    assert response.status_code == 400
+    answer = response.get_json()
+    assert answer["ok"] is False and message in answer["error"]
+    assert review.manual_redactions(case.request.id) == []
+
+
+def test_a_rectangle_that_is_not_a_finite_number_is_refused(case: Case, auth) -> None:
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}/manual"
+    response = auth.client.post(
+        url,
+        data='{"page": 1, "rect": [NaN, 10, 120, 40], "exemption": "TP"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "A rectangle needs four numbers"
+    assert review.manual_redactions(case.request.id) == []
+
+
+def test_the_manual_forms_without_javascript_check_their_fields(case: Case, auth) -> None:
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}"
+    # corners typed in, one missing
+    corners = {"page": "1", "x0": "10", "y0": "10", "x1": "", "y1": "40", "exemption": "TP"}
+    response = auth.client.post(f"{url}/manual", data=corners)
+    assert response.status_code == 302 and response.location.endswith(url)
+    assert _flashed(auth) == [("error", "A rectangle needs four numbers")]
+    blank = {**corners, "x0": "", "y0": "", "x1": "", "y1": ""}
+    auth.client.post(f"{url}/manual", data=blank)
+    assert _flashed(auth) == [("error", "Draw a rectangle on the page")]
+    auth.client.post(f"{url}/manual", data={**corners, "x1": "inf"})
+    assert _flashed(auth) == [("error", "A rectangle needs four numbers")]
+    # the text form sent empty says what is missing
+    auth.client.post(f"{url}/manual", data={"page": "1", "text": " ", "exemption": "TP"})
+    assert _flashed(auth) == [("error", "Select or type the text to redact")]
+    assert review.manual_redactions(case.request.id) == []
+    # the same form complete adds the rectangle, as before
+    auth.client.post(f"{url}/manual", data={**corners, "x1": "120", "note": "typed"})
+    assert _flashed(auth) == [("success", "Redaction added")]
+    (row,) = review.manual_redactions(case.request.id)
+    assert row.rects == [[10.0, 10.0, 120.0, 40.0]] and row.note == "typed"
+    auth.client.post(f"{url}/manual", data={"remove": str(row.id)})
+    assert _flashed(auth) == [("success", "Redaction removed")]
+    assert review.manual_redactions(case.request.id) == []
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"scope": "page", "page": "0", "exemption": "LPP", "reason": "advice"}, "1 or more"),
+        ({"scope": "page", "page": "two", "exemption": "LPP", "reason": "advice"}, "whole"),
+        ({"scope": "page", "page": "", "exemption": "LPP", "reason": "advice"}, "page number"),
+        ({"scope": "page", "page": "2", "exemption": "SECRET", "reason": "x"}, "exemption code"),
+        ({"scope": "page", "page": "2", "exemption": "LPP", "reason": " "}, "Give the reason"),
+        ({"scope": "chapter", "exemption": "LPP", "reason": "advice"}, "whole document or one"),
+        ({"release": "all"}, "The withheld part must be a whole number"),
+    ],
+)
+def test_withholding_with_bad_input_is_refused(case: Case, auth, form, message) -> None:
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}"
+    response = auth.client.post(f"{url}/withhold", data=form)
+    assert response.status_code == 302 and response.location.endswith(url)
+    ((category, text),) = _flashed(auth)
+    assert category == "error" and message in text
+    assert review.withheld_parts(case.request.id) == []
+
+
+def test_withholding_the_whole_document_ignores_the_page_box(case: Case, auth) -> None:
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{case.docs['D1']}"
+    form = {"scope": "document", "page": "zz", "exemption": "lpp", "reason": "advice"}
+    auth.client.post(f"{url}/withhold", data=form)
+    assert _flashed(auth) == [("success", "Document withheld")]
+    (part,) = review.withheld_parts(case.request.id)
+    assert part.page is None and part.exemption == "LPP" and part.reason == "advice"
+
+
+def test_a_handled_version_that_is_not_a_pdf_or_too_large_is_refused(
+    case: Case, auth, app, monkeypatch
+) -> None:
+    import io
+
+    doc_id = case.docs["D2"]
+    detection.mark_manual(case.request.id, doc_id, "encrypted: needs a password")
+    db.session.commit()
+    _login(auth, case.worker)
+    url = f"/staff/requests/{case.request.id}/review/{doc_id}"
+
+    def upload(data: bytes, name: str = "handled.pdf") -> list[tuple[str, str]]:
+        response = auth.client.post(
+            f"{url}/handled",
+            data={"handled": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302 and response.location.endswith(url)
+        return _flashed(auth)
+
+    assert upload(b"GIF89a not a pdf at all") == [("error", "The handled version must be a PDF")]
+    assert upload(b"") == [("error", "The handled version is empty")]
+    assert upload(b"", name="") == [("error", "Choose the handled version (a PDF)")]
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1024)  # the limit is 5 times this
+    big = b"%PDF-1.7\n" + b"0" * 6000 + b"\n%%EOF\n"
+    assert upload(big) == [("error", "The handled version must be smaller than 5KB")]
+    assert (
+        auth.client.post(
+            f"{url}/handled", data={}, headers={"Accept": "application/json"}
+        ).get_json()["error"]
+        == "Choose the handled version (a PDF)"
+    )
+    db.session.expire_all()
+    work = db.session.get(DocumentWork, _work_id(case, doc_id))
+    assert work.status == "manual" and "handled version" not in (work.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"party": "", "decision": "withhold"}, "Choose a person"),
+        ({"party": "Kelly", "decision": "withhold"}, "The person must be a whole number"),
+        ({"decision": "maybe", "basis": "none"}, "Choose withhold or disclose"),
+        ({"decision": "disclose", "basis": "because"}, "Choose the basis for the decision"),
+        ({"decision": "withhold", "exemption": "NOPE"}, "Choose an exemption code"),
+        ({"decision": "withhold", "exemption": "TP", "version": "latest"}, "whole number"),
+    ],
+)
+def test_a_person_decision_with_bad_input_is_refused(case: Case, auth, form, message) -> None:
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}"
+    data = {"party": str(case.parties["mother"].id), **form}
+    response = auth.client.post(f"{base}/people", data=data)
+    assert response.status_code == 302 and response.location.endswith(f"{base}/people")
+    ((category, text),) = _flashed(auth)
+    assert category == "error" and message in text
+    assert review.person_decisions(case.request.id) == {}
+    assert db.session.scalars(select(FindingDecision)).first() is None
+
+
+def test_find_and_redact_with_an_unknown_exemption_is_refused(case: Case, auth) -> None:
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}"
+    back = f"{base}/review/{case.docs['D2']}"
+    form = {"phrase": "Sarah Jones", "exemption": "NOPE", "back": back}
+    response = auth.client.post(f"{base}/find-redact", data=form)
+    assert response.status_code == 302 and response.location.endswith(back)
+    assert _flashed(auth) == [("error", "Choose an exemption code from the list")]
+    response = auth.client.post(f"{base}/find-redact", data={**form, "phrase": "", "back": "/x"})
+    assert response.location.endswith(f"{base}/review")  # never back to another page
+    assert _flashed(auth) == [("error", "Enter the words to find")]
+    assert review.manual_redactions(case.request.id) == []
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"exemption": "TP", "asked_of": "Social worker"}, "TP is not a harm-based exemption"),
+        ({"exemption": "NOPE", "asked_of": "Social worker"}, "Choose an exemption code"),
+        ({"exemption": "SW-HARM", "asked_of": ""}, "Say who the opinion is asked of"),
+        ({"exemption": "SW-HARM", "asked_of": "x" * 201}, "200 characters or fewer"),
+        ({"opinion_id": "first", "opinion": "No harm"}, "must be a whole number"),
+    ],
+)
+def test_a_harm_opinion_with_bad_input_is_refused(case: Case, auth, form, message) -> None:
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}"
+    response = auth.client.post(f"{base}/harm", data=form)
+    assert response.status_code == 302 and response.location.endswith(f"{base}/harm")
+    ((category, text),) = _flashed(auth)
+    assert category == "error" and message in text
+    assert review.harm_opinions(case.request.id) == []
+
+
+def test_recording_an_empty_harm_opinion_is_refused(case: Case, auth) -> None:
+    opinion = review.request_harm_opinion(case.request.id, "SW-HARM", "Social worker", case.worker)
+    db.session.commit()
+    _login(auth, case.worker)
+    base = f"/staff/requests/{case.request.id}"
+    auth.client.post(f"{base}/harm", data={"opinion_id": str(opinion.id), "opinion": "  "})
+    assert _flashed(auth) == [("error", "Enter the opinion given")]
+    db.session.expire_all()
+    assert review.harm_opinions(case.request.id)[0].opinion is None
+
+
+def test_the_review_posts_keep_csrf_protection(case: Case, auth, app, monkeypatch) -> None:
+    """The app's CSRFProtect still guards every post: the JSON of the screen's script needs the
+    X-CSRFToken header (from the page's meta tag), a form its csrf_token field."""
+    import re
+
+    _login(auth, case.worker)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    base = f"/staff/requests/{case.request.id}"
+    page = auth.client.get(f"{base}/review/{case.docs['D1']}").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    kelly = case.finding("D1", "Kelly Brown")
+    url = f"{base}/review/findings/{kelly.id}"
+    body = {"decision": "accepted", "exemption": "TP", "version": 0}
+    assert auth.client.post(url, json=body).status_code == 400
+    assert auth.client.post(url, data=body).status_code == 400
+    assert db.session.scalars(select(FindingDecision)).first() is None
+    # with the token, bad input is the form's refusal, good input is saved
+    bad = auth.client.post(url, json={**body, "version": "x"}, headers={"X-CSRFToken": token})
+    assert bad.status_code == 400 and "whole number" in bad.get_json()["error"]
+    good = auth.client.post(url, json=body, headers={"X-CSRFToken": token})
+    assert good.status_code == 200 and good.get_json()["decision"] == "accepted"
+    withhold = {"scope": "document", "exemption": "LPP", "reason": "advice", "csrf_token": token}
+    response = auth.client.post(f"{base}/review/{case.docs['D2']}/withhold", data=withhold)
+    assert response.status_code == 302
+    assert [p.document_id for p in review.withheld_parts(case.request.id)] == [case.docs["D2"]]
