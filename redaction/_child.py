@@ -67,7 +67,13 @@ def _verify(work: Path) -> dict[str, Any]:
     from redaction.verify import verify_bytes
 
     terms = json.loads((work / "terms.json").read_text("utf-8"))
-    verified = verify_bytes((work / "in.pdf").read_bytes(), terms)
+    allowed_file = work / "allowed.json"
+    allowed = (
+        [(int(page), str(text)) for page, text in json.loads(allowed_file.read_text("utf-8"))]
+        if allowed_file.exists()
+        else []
+    )
+    verified = verify_bytes((work / "in.pdf").read_bytes(), terms, allowed)
     return {"leaks": [leak.to_dict() for leak in verified.leaks], "extractors": verified.extractors}
 
 

@@ -36,13 +36,19 @@ def apply_limited(
     return data, report
 
 
-def verify_limited(pdf: bytes, terms: Sequence[str], limits: Limits | None = None) -> VerifyReport:
+def verify_limited(
+    pdf: bytes,
+    terms: Sequence[str],
+    limits: Limits | None = None,
+    allowed: Sequence[tuple[int, str]] = (),
+) -> VerifyReport:
     """:func:`redaction.verify.verify_bytes` in a child process under ``limits``."""
     limits = limits or Limits.from_env()
     with tempfile.TemporaryDirectory(prefix="redaction-verify-") as tmp:
         work = Path(tmp)
         (work / "in.pdf").write_bytes(pdf)
         (work / "terms.json").write_text(json.dumps(list(terms)), "utf-8")
+        (work / "allowed.json").write_text(json.dumps([list(a) for a in allowed]), "utf-8")
         result = _run("verify", work, limits)
     leaks = [Leak(str(x["term"]), int(x["page"]), str(x["where"])) for x in result["leaks"]]
     return VerifyReport(leaks, list(result["extractors"]))

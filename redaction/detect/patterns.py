@@ -264,9 +264,15 @@ def _ni(text: str) -> Iterator[Match]:
         yield Match(NI_NUMBER, m.start(), m.end(), 0.95, "National Insurance number")
 
 
+# the council's own case and file references identify a record, not a person
+_CASE_LABEL = re.compile(r"(?i)^(?:case|record|family|CP|LAC|CIN)\b")
+
+
 def _care_ids(text: str) -> Iterator[Match]:
     for m in _CARE_ID.finditer(text):
         value = m.group(1)
+        if _CASE_LABEL.match(m.group()):
+            continue
         if sum(c.isdigit() for c in value) < 4:
             continue
         if re.fullmatch(DATE, value):
@@ -302,12 +308,20 @@ def _bank(text: str) -> Iterator[Match]:
         yield Match(BANK, m.start(), m.end(), 0.95, "IBAN")
 
 
+# words that stand before a school's name, not in it ("Visited Hillcrest Middle School")
+_NOT_A_SCHOOL_WORD = frozenset(
+    """the a at to from and attends attended attending visited visit visiting left joined
+    contacted phoned called rang emailed met saw spoke told started moved moves via with
+    into on in of for by""".split()
+)
+
+
 def _schools(text: str) -> Iterator[Match]:
     for m in _SCHOOL.finditer(text):
         start = m.start()
         words = m.group().split()
         # "the School", "at School" are not names of a school
-        while words and words[0].lower() in ("the", "a", "at", "to", "from", "attends", "and"):
+        while words and words[0].lower() in _NOT_A_SCHOOL_WORD:
             start += len(words[0]) + 1
             words = words[1:]
         if len(words) >= 2:

@@ -10,7 +10,7 @@ import pymupdf
 import pytest
 
 from redaction.verify import (
-    _capital_hit,
+    _capital_hits,
     _Checker,
     _only_a_name,
     _term_regex,
@@ -33,7 +33,7 @@ def _reference(terms: list[str], text: str) -> set[str]:
         n = normalise(term.strip())
         spellings = by_norm[n]
         if " " not in n.strip() and all(t[:1].isupper() for t in spellings) and not _only_a_name(n):
-            if _capital_hit(regex, text):
+            if _capital_hits(regex, text):
                 hits.add(term)
             continue
         if regex.search(norm) or (
@@ -123,3 +123,34 @@ def test_when_term_is_only_pdf_syntax_or_font_data_then_no_leak() -> None:
     leaks = verify_bytes(data, ["Page", "Font", "Helvetica", "Contents", "Catalog", "DejaVu"]).leaks
     assert leaks == []
     assert {leak.term for leak in verify_bytes(data, ["Nothing"]).leaks} == {"Nothing"}
+
+
+def test_a_redacted_word_inside_text_disclosed_on_purpose_is_no_leak_but_another_is() -> None:
+    """The sibling "Tyrone" is redacted; the subject "Tyrone Andre Thompson" stays readable. The
+    subject's name is no leak; a further "Tyrone" the detector missed still is."""
+    import pymupdf
+
+    from redaction.verify import verify_bytes
+
+    def pdf(lines: list[str]) -> bytes:
+        doc = pymupdf.open()
+        page = doc.new_page()
+        for i, line in enumerate(lines):
+            page.insert_text((72, 72 + 20 * i), line, fontname="helv", fontsize=11)
+        data = doc.tobytes()
+        doc.close()
+        return bytes(data)
+
+    subject = "Tyrone Andre Thompson"
+    ok = pdf([f"{subject} lives with his mother.", "His brother [TP] visits."])
+    assert verify_bytes(ok, ["Tyrone", "Andre"], allowed=[(1, subject)]).ok
+    assert not verify_bytes(ok, ["Tyrone"]).ok  # without the allowance the subject's name hits
+    missed = pdf([f"{subject} lives with his mother.", "His brother Tyrone visits."])
+    report = verify_bytes(missed, ["Tyrone"], allowed=[(1, subject)])
+    assert not report.ok and {leak.page for leak in report.leaks} == {1}
+    # the allowance is per page: the subject's name on page 1 does not cover page 2
+    two = pymupdf.open()
+    two.new_page().insert_text((72, 72), subject, fontname="helv", fontsize=11)
+    two.new_page().insert_text((72, 72), "Tyrone visits.", fontname="helv", fontsize=11)
+    data = two.tobytes()
+    assert not verify_bytes(data, ["Tyrone"], allowed=[(1, subject)]).ok

@@ -29,6 +29,7 @@ from portal.services.release.common import (
     _label,
     _terms,
     _withheld,
+    disclosed_text,
     effective_redactions,
     latest,
     pack_path,
@@ -227,9 +228,15 @@ def build(pack_id: int) -> ReleasePack:
             part.schedule[(int(item["page"]), item["exemption"] or "")] += 1
         terms = _terms(request.id, work.document_id, items)
         all_terms |= terms
+        allowed = [
+            (new_number[page], text)
+            for page, text in disclosed_text(request.id, work.document_id, items)
+            if page in new_number
+        ]
+        part.allowed = allowed
         try:
             copy, _report = apply_limited(select_pages(original, part.kept), findings)
-            result = verify_limited(copy, sorted(terms))
+            result = verify_limited(copy, sorted(terms), allowed=allowed)
         except RedactionError as exc:  # over the time or memory limit, or damaged
             problems.append(
                 {"document": _label(work.document), "page": None, "where": f"not redacted: {exc}"}
@@ -267,8 +274,12 @@ def build(pack_id: int) -> ReleasePack:
         front_pages = page_count(front)
     back = _schedule(request, parts)
     data = assemble([front, *body, back], request.reference)
-    result = verify_limited(data, sorted(all_terms))
-    result.leaks += _ligature_leaks(data, sorted(all_terms))
+    # the same allowance in the assembled pack, at each document's pages there
+    pack_allowed = [
+        (p.start + page - 1, text) for p in parts if p.pdf is not None for page, text in p.allowed
+    ]
+    result = verify_limited(data, sorted(all_terms), allowed=pack_allowed)
+    result.leaks += _ligature_leaks(data, sorted(all_terms), pack_allowed)
     report["extractors"] = result.extractors
     if result.leaks:
         layout = [[p.start, p.work.document_id, p.kept] for p in parts if p.pdf is not None]
@@ -307,7 +318,9 @@ def build(pack_id: int) -> ReleasePack:
     return pack
 
 
-def _ligature_leaks(data: bytes, terms: list[str]) -> list[Any]:
+def _ligature_leaks(
+    data: bytes, terms: list[str], allowed: list[tuple[int, str]] | None = None
+) -> list[Any]:
     """The pack's letter, index and schedule are typeset with ligatures ("ﬁ"), which the
     verifier's normalising does not undo: check the text again after NFKC folding."""
     import subprocess
@@ -324,7 +337,7 @@ def _ligature_leaks(data: bytes, terms: list[str]) -> list[Any]:
     )
     if proc.returncode != 0:
         raise ServiceError("pdftotext could not read the pack")
-    checker = _Checker(terms)
+    checker = _Checker(terms, allowed or [])
     pages = proc.stdout.decode("utf-8", "replace").split("\f")
     for number, text in enumerate(pages, start=1):
         checker.check(unicodedata.normalize("NFKC", text), number, "text (pdftotext, NFKC)")
@@ -390,16 +403,21 @@ def leak_details(pack_id: int) -> list[dict[str, Any]]:
         if not os.path.exists(path):
             continue
         layout = entry.get("parts") or []
-        doc_ids = [int(p[1]) for p in layout]
         terms: set[str] = set()
-        for document_id in doc_ids:
-            terms |= _terms(
-                pack.request_id, document_id, effective_redactions(pack.request_id, document_id)
-            )
+        allowed: list[tuple[int, str]] = []
+        for start, document_id, kept in layout:
+            items = effective_redactions(pack.request_id, int(document_id))
+            terms |= _terms(pack.request_id, int(document_id), items)
+            at = {int(old): int(start) + i for i, old in enumerate(kept)}
+            allowed += [
+                (at[page], text)
+                for page, text in disclosed_text(pack.request_id, int(document_id), items)
+                if page in at
+            ]
         with open(path, "rb") as fh:
             data = fh.read()
         try:
-            leaks = verify_limited(data, sorted(terms)).leaks
+            leaks = verify_limited(data, sorted(terms), allowed=allowed).leaks
         except RedactionError:
             continue
         for leak in leaks:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -174,6 +174,25 @@ def _terms(request_id: int, document_id: int, items: list[dict[str, Any]]) -> se
     return {t.strip() for t in terms if t and len(t.strip()) > 1}
 
 
+def disclosed_text(
+    request_id: int, document_id: int, items: list[dict[str, Any]]
+) -> list[tuple[int, str]]:
+    """(original page, text) of every suggestion left readable on purpose: the data subject's
+    own data, what a reviewer chose to disclose, professionals. The verifier does not count a
+    redacted word inside them ("Tyrone" of the subject's "Tyrone Andre Thompson" where the
+    sibling Tyrone is redacted), but does count any other occurrence."""
+    boxes = {(i["page"], _rect_key(i["rects"])) for i in items if i["page"] is not None}
+    return [
+        (int(f.page), f.text)
+        for f in db.session.scalars(
+            select(FindingRecord).where(
+                FindingRecord.request_id == request_id, FindingRecord.document_id == document_id
+            )
+        )
+        if f.page is not None and f.text and (f.page, _rect_key(f.rects)) not in boxes
+    ]
+
+
 def _rect_key(rects: Any) -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(round(float(v), 1) for v in r) for r in (rects or []))
 
@@ -262,3 +281,5 @@ class _DocPart:
     withheld_code: str | None
     schedule: Counter[tuple[int, str]]  # (original page, code) -> redactions
     start: int = 0  # first pack page of this document
+    # (page in this copy, text) left readable on purpose, for the verifier
+    allowed: list[tuple[int, str]] = field(default_factory=list)
