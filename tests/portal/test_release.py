@@ -578,3 +578,18 @@ def test_build_refused_while_third_party_suggestions_are_undecided(case: Case) -
     with pytest.raises(ServiceError, match="1 suggested redaction"):
         release.start_build(case.request.id, Actor.staff(case.caseworker))
     db.session.rollback()
+
+
+def test_a_leak_redacted_since_the_failed_build_says_build_again(case: Case, client, auth) -> None:
+    _accept_a_box_that_misses(case)
+    _build(case)
+    auth.login(case.reviewer)
+    url = f"/staff/requests/{case.request.id}/release"
+    assert "Redact it on page 3" in client.get(url).get_data(as_text=True)
+    response = client.post(
+        f"/staff/requests/{case.request.id}/review/{case.doc.id}/manual",
+        data={"page": "3", "text": "Sam is doing well", "exemption": "TP", "note": "left"},
+    )
+    assert response.status_code in (200, 302)
+    page = client.get(url).get_data(as_text=True)
+    assert "Redacted since: build again" in page and "Redact it on page 3" not in page

@@ -15,6 +15,7 @@ from portal.models import (
     Document,
     DocumentWork,
     FindingRecord,
+    ManualRedaction,
     PackStatus,
     ReleasePack,
     WithheldPart,
@@ -439,6 +440,17 @@ def leak_details(pack_id: int) -> list[dict[str, Any]]:
             if finding is not None:
                 whose = finding.party or " or ".join(finding.candidates or []) or "unknown person"
             document = db.session.get(Document, document_id)
+            # redacted by hand since this build: the next build will tell
+            fixed = db.session.scalar(
+                select(ManualRedaction.id).where(
+                    ManualRedaction.request_id == pack.request_id,
+                    ManualRedaction.document_id == document_id,
+                    ManualRedaction.page == page,
+                    ManualRedaction.text == leak.term,
+                    ManualRedaction.removed.is_(False),
+                    ManualRedaction.created_at > (pack.built_at or utcnow()),
+                )
+            )
             out.append(
                 {
                     "document_id": document_id,
@@ -446,6 +458,7 @@ def leak_details(pack_id: int) -> list[dict[str, Any]]:
                     "page": page,
                     "text": leak.term,
                     "whose": whose,
+                    "fixed": fixed is not None,
                 }
             )
     return sorted(out, key=lambda d: (d["document"], d["page"], d["text"]))
