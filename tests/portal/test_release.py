@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pymupdf
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -593,3 +593,30 @@ def test_a_leak_redacted_since_the_failed_build_says_build_again(case: Case, cli
     assert response.status_code in (200, 302)
     page = client.get(url).get_data(as_text=True)
     assert "Redacted since: build again" in page and "Redact it on page 3" not in page
+
+
+def test_a_sibling_sharing_the_subjects_first_name_does_not_block_the_pack(case: Case) -> None:
+    """The sibling "Sam" is redacted on page 3; the subject's "Sam Subject" stays readable on
+    page 1 and in the cover letter's search terms: the pack builds, and the word is gone where
+    it was redacted."""
+    path = working_copy_path(current_app.config["DOCUMENTS_DIR"], case.request.id, case.doc.id)
+    with open(path, "rb") as fh:
+        pdf = fh.read()
+    own = _finding(case.request, case.doc, pdf, 1, "Sam Subject")
+    own.role, own.party, own.exemption = "subject", "Sam Subject", None
+    sibling = _finding(case.request, case.doc, pdf, 3, "Sam")
+    db.session.add(
+        FindingDecision(
+            finding_id=sibling.id,
+            request_id=case.request.id,
+            decision="accepted",
+            exemption="TP",
+            decided_by_id=case.reviewer.id,
+        )
+    )
+    db.session.commit()
+    pack = _build(case)
+    assert pack.status == "built", pack.verify_report
+    pages = _text(release.pack_path(pack))
+    assert "Sam Subject" in "\n".join(pages)
+    assert "Sam is doing well" not in "\n".join(pages)

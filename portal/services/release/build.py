@@ -18,6 +18,7 @@ from portal.models import (
     ManualRedaction,
     PackStatus,
     ReleasePack,
+    Request,
     WithheldPart,
 )
 from portal.services import audit, jobs, lifecycle, storage, workflow
@@ -279,6 +280,11 @@ def build(pack_id: int) -> ReleasePack:
     pack_allowed = [
         (p.start + page - 1, text) for p in parts if p.pdf is not None for page, text in p.allowed
     ]
+    # the cover letter names the requester and lists what was searched: the data subject's
+    # own names and dates ("Tyrone Andre Thompson" holds the father's "Andre")
+    pack_allowed += [
+        (page, text) for page in range(1, front_pages + 1) for text in _own_words(request)
+    ]
     result = verify_limited(data, sorted(all_terms), allowed=pack_allowed)
     result.leaks += _ligature_leaks(data, sorted(all_terms), pack_allowed)
     report["extractors"] = result.extractors
@@ -317,6 +323,22 @@ def build(pack_id: int) -> ReleasePack:
         pages=pack.pages,
     )
     return pack
+
+
+def _own_words(request: Request) -> list[str]:
+    """What the cover letter prints of the requester and the data subject: their names and
+    every search term of the last records search (the subject's name forms and dates)."""
+    from portal.models import SearchRun
+
+    run = db.session.scalar(
+        select(SearchRun)
+        .where(SearchRun.request_id == request.id)
+        .order_by(SearchRun.id.desc())
+        .limit(1)
+    )
+    words = [request.requester.full_name, request.subject.full_name]
+    words += [str(item.get("term", "")) for item in (run.searched if run is not None else [])]
+    return [w for w in words if w.strip()]
 
 
 def _ligature_leaks(
