@@ -620,3 +620,21 @@ def test_a_sibling_sharing_the_subjects_first_name_does_not_block_the_pack(case:
     pages = _text(release.pack_path(pack))
     assert "Sam Subject" in "\n".join(pages)
     assert "Sam is doing well" not in "\n".join(pages)
+
+
+def test_a_third_partys_name_in_an_index_title_fails_the_build_and_says_so(
+    case: Case, client, auth
+) -> None:
+    assert _build(case).status == "built"
+    release.set_title(
+        case.request.id, case.doc.id, f"Visit by {THIRD}", Actor.staff(case.caseworker)
+    )
+    db.session.commit()
+    pack = _build(case)
+    assert pack.status == "failed"
+    auth.login(case.reviewer)
+    page = client.get(f"/staff/requests/{case.request.id}/release").get_data(as_text=True)
+    assert "Cover letter or index" in page and "Change the title" in page
+    release.set_title(case.request.id, case.doc.id, "Assessment", Actor.staff(case.caseworker))
+    db.session.commit()
+    assert _build(case).status == "built"

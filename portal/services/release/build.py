@@ -443,8 +443,25 @@ def leak_details(pack_id: int) -> list[dict[str, Any]]:
             leaks = verify_limited(data, sorted(terms), allowed=allowed).leaks
         except RedactionError:
             continue
+        first_body = min((int(p[0]) for p in layout), default=0)
         for leak in leaks:
             own = _own_page(layout, leak.page) if leak.page else None
+            if own is None and leak.page and leak.page < first_body:
+                # the cover letter or the index: a document's title usually (change it below)
+                key = (0, int(leak.page), leak.term)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(
+                        {
+                            "document_id": None,
+                            "document": "Cover letter or index",
+                            "page": leak.page,
+                            "text": leak.term,
+                            "whose": "a title in the index? Change it under Titles in the index",
+                            "fixed": False,
+                        }
+                    )
+                continue
             if own is None:
                 continue  # found only in the file's streams: the document and page list says where
             document_id, page = own
