@@ -437,13 +437,16 @@ def leak_details(pack_id: int) -> list[dict[str, Any]]:
                 for page, text in disclosed_text(pack.request_id, int(document_id), items)
                 if page in at
             ]
+        first_body = min((int(p[0]) for p in layout), default=0)
+        request = db.session.get(Request, pack.request_id)
+        if request is not None:
+            allowed += [(pg, w) for pg in range(1, first_body) for w in _own_words(request)]
         with open(path, "rb") as fh:
             data = fh.read()
         try:
             leaks = verify_limited(data, sorted(terms), allowed=allowed).leaks
         except RedactionError:
             continue
-        first_body = min((int(p[0]) for p in layout), default=0)
         for leak in leaks:
             own = _own_page(layout, leak.page) if leak.page else None
             if own is None and leak.page and leak.page < first_body:
