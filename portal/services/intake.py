@@ -152,7 +152,9 @@ def create_requests(new: NewRequest, actor: Actor) -> list[Request]:
                 event_date=new.received_date,
                 actor_id=actor.user_id,
                 actor_label=actor.label,
-                reason=f"Received by {new.channel.label.lower()}",
+                reason="Made online"
+                if new.channel is Channel.ONLINE
+                else f"Received by {new.channel.label.lower()}",
             )
         )
         db.session.flush()
