@@ -79,6 +79,7 @@ def parties_json(request_id: int) -> dict[str, Any]:
     """The request's party list in the redaction engine's PARTIES.json shape: every known
     person with their names, role and the identifiers the records hold for them."""
     subject: dict[str, Any] | None = None
+    record: dict[str, Any] = {}
     others = []
     request = db.session.get(Request, request_id)
     for party in db.session.scalars(
@@ -86,6 +87,7 @@ def parties_json(request_id: int) -> dict[str, Any]:
     ):
         if party.subject:
             subject = {"names": list(party.names)}
+            record = _identifiers(party.person)
         else:
             others.append(
                 {
@@ -100,14 +102,15 @@ def parties_json(request_id: int) -> dict[str, Any]:
     if subject is not None and request is not None:
         # what the requester told us about the subject, then what the records hold
         ds = request.subject
+        typed = [a for a in [", ".join(x for x in (ds.address, ds.postcode) if x)] if a]
         subject.update(
             {
-                "date_of_birth": ds.date_of_birth.isoformat() if ds.date_of_birth else None,
-                "nhs_number": ds.nhs_number,
-                "social_care_number": ds.social_care_number,
-                "addresses": [
-                    a for a in [", ".join(x for x in (ds.address, ds.postcode) if x)] if a
-                ],
+                "date_of_birth": ds.date_of_birth.isoformat()
+                if ds.date_of_birth
+                else record.get("date_of_birth"),
+                "nhs_number": ds.nhs_number or record.get("nhs_number"),
+                "social_care_number": ds.social_care_number or record.get("social_care_number"),
+                "addresses": list(dict.fromkeys(typed + list(record.get("addresses") or []))),
             }
         )
     return {"subject": subject or {"names": []}, "parties": others}

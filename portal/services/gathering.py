@@ -323,6 +323,8 @@ def _store_parties(request: Request, subject_people: set[int]) -> None:
             role="data subject",
             subject=True,
             source="records",
+            # the record the subject was matched to: its identifiers are the subject's own
+            person_id=min(subject_people) if subject_people else None,
         )
     )
     case_ids = (

@@ -50,7 +50,7 @@ PEOPLE = [
         "date_of_birth": "2014-09-04",
         "social_care_number": "SC100200",
         "nhs_number": None,
-        "addresses": [],
+        "addresses": ["12 Elm Road, Worcester, WR1 2AB"],
         "professional": False,
     },
     {"id": "P2", "first_names": "Kelly", "last_name": "Brown", "date_of_birth": "1990-04-02"},
@@ -364,6 +364,10 @@ def test_scope_confirmation_needs_every_decision(katie_request) -> None:
     # the register carries what the records hold about each person
     kelly = next(p for p in payload["parties"] if p["names"][0] == "Kelly Brown")
     assert kelly["date_of_birth"] == "1990-04-02" and kelly["role"] == "mother"
+    # the subject's own identifiers from her record, not only what the requester typed: her
+    # home address is never suggested as the mother's
+    assert "12 Elm Road, Worcester, WR1 2AB" in payload["subject"]["addresses"]
+    assert payload["subject"]["social_care_number"] == "SC100200"
 
 
 def test_scope_pages(katie_request, auth) -> None:
