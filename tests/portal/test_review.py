@@ -1057,3 +1057,17 @@ def test_the_review_posts_keep_csrf_protection(case: Case, auth, app, monkeypatc
     response = auth.client.post(f"{base}/review/{case.docs['D2']}/withhold", data=withhold)
     assert response.status_code == 302
     assert [p.document_id for p in review.withheld_parts(case.request.id)] == [case.docs["D2"]]
+
+
+def test_the_subjects_own_name_cannot_be_redacted_everywhere_on_a_page(case: Case) -> None:
+    """Selected text and find-and-redact remove every occurrence: never the data subject's
+    own name or a word of it (the surname Brown the mother shares)."""
+    from portal.services.errors import ServiceError
+
+    for phrase in ("Brown", "Katie Brown", "katie"):
+        with pytest.raises(ServiceError, match="data subject's own name"):
+            review.add_selected_text(
+                case.request.id, case.docs["D1"], 1, phrase, "TP", None, case.worker
+            )
+        with pytest.raises(ServiceError, match="data subject's own name"):
+            review.find_and_redact(case.request.id, phrase, "TP", case.worker)

@@ -27,6 +27,7 @@ from portal.services.review.common import (
 )
 from portal.services.review.decisions import (
     outcomes,
+    parties,
 )
 from redaction import pages
 
@@ -89,6 +90,24 @@ def add_manual(
     return row
 
 
+def _not_the_subjects_name(request_id: int, phrase: str) -> None:
+    """Redacting a phrase removes it everywhere on the page: never the data subject's own name
+    or a word of it (a surname the family shares). Draw a box around the one mention instead."""
+    from portal.textfold import fold
+
+    wanted = fold(phrase)
+    for party in parties(request_id):
+        if not party.subject:
+            continue
+        for name in party.names:
+            folded = fold(name)
+            if wanted == folded or wanted in folded.split():
+                raise ServiceError(
+                    f"'{phrase}' is part of the data subject's own name, so it cannot be redacted "
+                    "everywhere on the page: draw a box around the third party's mention instead"
+                )
+
+
 def add_selected_text(
     request_id: int,
     document_id: int,
@@ -104,6 +123,7 @@ def add_selected_text(
     phrase = " ".join((text or "").split())
     if not phrase:
         raise ServiceError("Select or type the text to redact")
+    _not_the_subjects_name(request_id, phrase)
     work = document_work(request_id, document_id)
     if page < 1 or (work.pages and page > work.pages):
         raise ServiceError("That page is not in the document")
@@ -139,6 +159,7 @@ def find_and_redact(
     words = phrase.split()
     if not words or len(" ".join(words)) < 2:
         raise ServiceError("Enter the words to find")
+    _not_the_subjects_name(request_id, " ".join(words))
     code = _exemption(exemption)
     wanted = " ".join(words)
     added: list[ManualRedaction] = []
