@@ -426,7 +426,7 @@ class EvidenceForm(FlaskForm):
         validate_choice=False,
     )
     files = MultipleFileField(
-        "Upload files",
+        "Choose files",
         description="PDF, JPG or PNG, smaller than 10MB each, up to 5 files",
         widget=GovFileInput(multiple=True),
     )

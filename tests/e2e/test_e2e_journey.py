@@ -404,9 +404,9 @@ def requester_asks(page: Page, who: Subject, id_card: Path) -> str:
     press_button(page, "Continue", then="**/request/evidence")
     expect(heading(page)).to_have_text("Proof of identity or authority (optional)")
     choose(page, "Proof of identity")
-    page.get_by_label("Upload files").set_input_files(str(id_card))
-    # the file input is named "Upload files" too: the submit button is the one with a value
-    page.locator("button[name=action][value=upload]").click()
+    page.get_by_label("Choose files").set_input_files(str(id_card))
+    # the file input is "Choose files"; the button sends them
+    page.get_by_role("button", name="Upload files").click()
     page.wait_for_url("**/request/evidence")
     added = page.locator(".govuk-summary-list").filter(has_text=id_card.name)
     expect(added).to_contain_text("Proof of identity")
