@@ -154,4 +154,3 @@ def test_a_redacted_word_inside_text_disclosed_on_purpose_is_no_leak_but_another
     two.new_page().insert_text((72, 72), "Tyrone visits.", fontname="helv", fontsize=11)
     data = two.tobytes()
     assert not verify_bytes(data, ["Tyrone"], allowed=[(1, subject)]).ok
-
