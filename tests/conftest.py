@@ -284,6 +284,24 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.wait(timeout=10)
 
 
+# -- processes of a session (workers started in a session of their own) ----------------------
+def session_members(sid: int) -> list[int]:
+    """The live processes of a session (a worker, its scheduler and its work-horse), from
+    /proc (after the name: state, ppid, pgrp, session)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:
+            found.append(int(entry))
+    return found
+
+
 # -- a real SMTP server: what a requester receives is read from an inbox, never the outbox ----
 class Inbox:
     """An aiosmtpd handler keeping what it receives."""

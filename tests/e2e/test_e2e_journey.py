@@ -49,6 +49,7 @@ from demo import records as demo_records
 from portal.extensions import db
 from portal.models import FindingKind, Role, User
 from portal.queue import JobQueue
+from tests.conftest import session_members
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -129,22 +130,6 @@ def records(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Subj
 # ---- a real worker on a real Redis, sending mail to the aiosmtpd inbox ----------------------
 
 
-def _session_members(sid: int) -> list[int]:
-    """The live processes of a session (the worker, its scheduler, its work-horse)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            found.append(int(entry))
-    return found
-
-
 class Worker:
     """`python -m workers` in a session of its own, its output kept in a file.
 
@@ -188,7 +173,7 @@ class Worker:
         self.proc = self._start()
 
     def _kill_session(self) -> None:
-        for pid in _session_members(self.proc.pid):
+        for pid in session_members(self.proc.pid):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:

@@ -41,6 +41,7 @@ from portal.queue import JobQueue
 from portal.services import detection, gathering, jobs, records_import, workflow
 from portal.services.actor import Actor
 from redaction.text import plain_text
+from tests.conftest import session_members
 
 pytestmark = pytest.mark.redis
 
@@ -152,23 +153,6 @@ def queue(app: Flask, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterat
         real._redis.close()
 
 
-def _session_members(sid: int) -> list[int]:
-    """Processes of a session (a worker, its scheduler and its work-horse), from /proc."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # after the name: state, ppid, pgrp, session
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            found.append(int(entry))
-    return found
-
-
 def _children(pid: int) -> list[tuple[int, int]]:
     """(pid, process group) of the live children of a process."""
     found = []
@@ -214,7 +198,7 @@ class WorkerProcess:
 
     def kill_all(self) -> None:
         """SIGKILL the worker and everything it started (scheduler, work-horse)."""
-        for pid in _session_members(self.pid):
+        for pid in session_members(self.pid):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
