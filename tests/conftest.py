@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -300,6 +301,15 @@ def session_members(sid: int) -> list[int]:
         if fields[0] != "Z" and int(fields[3]) == sid:
             found.append(int(entry))
     return found
+
+
+def kill_session(sid: int) -> None:
+    """SIGKILL every live process of a session (a worker and everything it started)."""
+    for pid in session_members(sid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 # -- a real SMTP server: what a requester receives is read from an inbox, never the outbox ----

@@ -9,7 +9,7 @@ which is read with pdftotext.
 
 What runs behind the pages is what runs in production: the portal enqueues on a real Redis and
 a real `python -m workers` process runs the records search, detection, the pack build and every
-send of the outbox, to an aiosmtpd server on localhost. Nobody runs a send command. Whatever the
+email, handed to an aiosmtpd server on localhost. Nobody runs a send command. Whatever the
 requester gets (reference, link, code) is read from that inbox or from the browser, never from
 the database. The case records are a demo export (demo.records.generate) imported with
 `flask import-records`; the requester is a child of that export old enough to ask for their own
@@ -49,7 +49,7 @@ from demo import records as demo_records
 from portal.extensions import db
 from portal.models import FindingKind, Role, User
 from portal.queue import JobQueue
-from tests.conftest import session_members
+from tests.conftest import kill_session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -173,11 +173,7 @@ class Worker:
         self.proc = self._start()
 
     def _kill_session(self) -> None:
-        for pid in session_members(self.proc.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_session(self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -201,7 +197,7 @@ def worker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Worker]:
     """The portal's jobs go to a queue of this test's own on Redis, where one real worker takes
-    them: gathering, detection, the pack build and the outbox (to the aiosmtpd server)."""
+    them: gathering, detection, the pack build and sending mail (to the aiosmtpd server)."""
     _inbox, port = smtp_server
     name = f"test-journey-{uuid.uuid4().hex[:8]}"
     queue = JobQueue(app)
@@ -224,7 +220,7 @@ def worker(
     env.update(
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         REDIS_URL=redis_url,
-        # the outbox's sealed links and codes are opened with the web process's key
+        # sealed links and codes are opened by the send job with the web process's key
         SECRET_KEY=app.config["SECRET_KEY"],
         **{f"PORTAL_{k}": v for k, v in settings.items()},
     )

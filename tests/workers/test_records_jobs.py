@@ -41,7 +41,7 @@ from portal.queue import JobQueue
 from portal.services import detection, gathering, jobs, records_import, workflow
 from portal.services.actor import Actor
 from redaction.text import plain_text
-from tests.conftest import session_members
+from tests.conftest import kill_session
 
 pytestmark = pytest.mark.redis
 
@@ -198,11 +198,7 @@ class WorkerProcess:
 
     def kill_all(self) -> None:
         """SIGKILL the worker and everything it started (scheduler, work-horse)."""
-        for pid in session_members(self.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_session(self.pid)
 
     def stop(self) -> None:
         """Warm shutdown, then nothing of the session left alive."""
